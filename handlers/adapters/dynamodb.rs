@@ -1,0 +1,140 @@
+//! `ConfigTable` on DynamoDB: one `TransactWriteItems` per change, conditions doing the
+//! idempotency and ordering checks on the server.
+
+use aws_sdk_dynamodb::operation::put_item::PutItemError;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use aws_sdk_dynamodb::Client;
+use std::collections::HashMap;
+
+use super::sdk_errors::classify;
+use crate::model::{ConfigItem, RequestItem};
+use crate::ports::{ApplyOutcome, ConfigTable, RecordOutcome, StoreError};
+
+/// Only a request item that does not exist yet may be written: this is the idempotency check.
+const REQUEST_IS_NEW: &str = "attribute_not_exists(pk)";
+/// A config item may be replaced only by a strictly later (`event_time`, `event_id`).
+/// `event_time` is fixed-width UTC, so string order is time order.
+const CONFIG_IS_OLDER: &str = "attribute_not_exists(pk) OR event_time < :t \
+     OR (event_time = :t AND event_id < :id)";
+
+#[derive(Clone)]
+pub struct DynamoTable {
+    client: Client,
+    table: String,
+}
+
+impl DynamoTable {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self {
+            client,
+            table: table.into(),
+        }
+    }
+
+    pub fn table_name(&self) -> &str {
+        &self.table
+    }
+}
+
+fn to_item<T: serde::Serialize>(value: &T) -> Result<HashMap<String, AttributeValue>, StoreError> {
+    serde_dynamo::to_item(value)
+        .map_err(|e| StoreError::Permanent(format!("cannot encode item: {e}")))
+}
+
+fn put(
+    table: &str,
+    item: HashMap<String, AttributeValue>,
+    condition: &str,
+) -> Result<Put, StoreError> {
+    Put::builder()
+        .table_name(table)
+        .set_item(Some(item))
+        .condition_expression(condition)
+        .build()
+        .map_err(|e| StoreError::Permanent(format!("cannot build put: {e}")))
+}
+
+fn store_error<E>(
+    err: &aws_sdk_dynamodb::error::SdkError<E, aws_sdk_dynamodb::config::http::HttpResponse>,
+) -> StoreError
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match classify(err) {
+        (true, text) => StoreError::Transient(text),
+        (false, text) => StoreError::Permanent(text),
+    }
+}
+
+impl ConfigTable for DynamoTable {
+    async fn apply_change(
+        &self,
+        config: &ConfigItem,
+        request: &RequestItem,
+    ) -> Result<ApplyOutcome, StoreError> {
+        let request_put = put(&self.table, to_item(request)?, REQUEST_IS_NEW)?;
+        let config_put = Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(to_item(config)?))
+            .condition_expression(CONFIG_IS_OLDER)
+            .expression_attribute_values(":t", AttributeValue::S(config.event_time.clone()))
+            .expression_attribute_values(":id", AttributeValue::S(config.event_id.clone()))
+            .build()
+            .map_err(|e| StoreError::Permanent(format!("cannot build put: {e}")))?;
+
+        // Order matters: cancellation reasons come back index by index.
+        let result = self
+            .client
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().put(request_put).build())
+            .transact_items(TransactWriteItem::builder().put(config_put).build())
+            .send()
+            .await;
+
+        match result {
+            Ok(_) => Ok(ApplyOutcome::Applied),
+            Err(err) => {
+                if let Some(TransactWriteItemsError::TransactionCanceledException(cancel)) =
+                    err.as_service_error()
+                {
+                    let codes: Vec<&str> = cancel
+                        .cancellation_reasons()
+                        .iter()
+                        .map(|r| r.code().unwrap_or("None"))
+                        .collect();
+                    return match codes.as_slice() {
+                        ["ConditionalCheckFailed", ..] => Ok(ApplyOutcome::Duplicate),
+                        [_, "ConditionalCheckFailed"] => Ok(ApplyOutcome::Superseded),
+                        // TransactionConflict, ThrottlingError, ...: retry the whole event.
+                        _ => Err(StoreError::Transient(format!(
+                            "transaction cancelled: {}",
+                            codes.join(", ")
+                        ))),
+                    };
+                }
+                Err(store_error(&err))
+            }
+        }
+    }
+
+    async fn record_request(&self, request: &RequestItem) -> Result<RecordOutcome, StoreError> {
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(to_item(request)?))
+            .condition_expression(REQUEST_IS_NEW)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(RecordOutcome::Recorded),
+            Err(err) => match err.as_service_error() {
+                Some(PutItemError::ConditionalCheckFailedException(_)) => {
+                    Ok(RecordOutcome::Duplicate)
+                }
+                _ => Err(store_error(&err)),
+            },
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! Implementations of `crate::ports`: AWS SDK adapters and in-memory fakes for tests.
+
+pub mod dynamodb;
+pub mod memory;
+pub mod s3;
+pub mod sdk_errors;

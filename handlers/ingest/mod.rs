@@ -1,0 +1,429 @@
+//! `ingest` (steps 3-4): validates a `Config_Change__e` event from the partner bus and, in one
+//! DynamoDB transaction, applies it to the config item and records the request's outcome.
+//!
+//! Every event with a usable `Record_Id__c` ends with exactly one request item, `Success` or
+//! `Fail`, and a normal response. An event without one cannot be reported to Salesforce, so it
+//! is returned as a `Rejected` error: Lambda retries it and then puts it, whole and with this
+//! reason, on the function's dead-letter queue, where an alarm waits. Transient AWS failures
+//! are `Retryable` errors; the transaction guarantees nothing was half-applied.
+
+pub mod event;
+pub mod pointer;
+pub mod validate;
+
+use aws_lambda_events::eventbridge::EventBridgeEvent;
+use chrono::{DateTime, Utc};
+use lambda_runtime::{service_fn, LambdaEvent};
+use serde::Serialize;
+use tracing::{info, warn};
+
+use crate::adapters::dynamodb::DynamoTable;
+use crate::adapters::s3::S3Objects;
+use crate::config::{ConfigError, Env};
+use crate::error::{ErrorType, HandlerError};
+use crate::model::{self, Action, ConfigItem, ConfigType, RequestItem, Status};
+use crate::ports::{
+    ApplyOutcome, ConfigTable, ObjectError, ObjectReader, RecordOutcome, StoreError,
+};
+use crate::text::truncate;
+pub use event::Detail;
+use validate::{Change, Identity, Invalid};
+
+/// Salesforce platform events are at most 1 MB; AppFlow's object adds little around one.
+pub const MAX_POINTER_BYTES: u64 = 2 * 1024 * 1024;
+/// Request messages land in a Salesforce text field and an email; keep them readable.
+pub const MAX_OUTCOME_MESSAGE_CHARS: usize = 1000;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// `CONFIG_TABLE`
+    pub table: String,
+    /// `LARGE_EVENT_BUCKET`: the only bucket a payload pointer may name.
+    pub large_event_bucket: String,
+    /// `REQUEST_RETENTION_DAYS` (default 90): `ttl` of request items.
+    pub request_ttl_days: u32,
+    /// `TOMBSTONE_RETENTION_DAYS` (default 30): `ttl` of DELETE tombstones, far longer than
+    /// any upstream redelivery window.
+    pub tombstone_ttl_days: u32,
+}
+
+impl Settings {
+    pub fn from_env<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
+        Ok(Self {
+            table: env.required("CONFIG_TABLE")?,
+            large_event_bucket: env.required("LARGE_EVENT_BUCKET")?,
+            request_ttl_days: env.positive("REQUEST_RETENTION_DAYS", 90)?,
+            tombstone_ttl_days: env.positive("TOMBSTONE_RETENTION_DAYS", 30)?,
+        })
+    }
+}
+
+/// What happened to an event; the function's response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Config changed; request recorded `Success`.
+    Applied,
+    /// Failed validation; request recorded `Fail`.
+    Invalid,
+    /// Older than what the item holds; request recorded `Fail`.
+    Superseded,
+    /// Seen before; nothing written.
+    Duplicate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Response {
+    pub record_id: String,
+    pub event_id: String,
+    pub outcome: Outcome,
+    /// The status recorded for this event (for a duplicate: nothing new was recorded).
+    pub status: Option<Status>,
+    pub message: String,
+}
+
+pub struct Ingest<T, O> {
+    table: T,
+    objects: O,
+    settings: Settings,
+}
+
+impl<T: ConfigTable, O: ObjectReader> Ingest<T, O> {
+    pub fn new(table: T, objects: O, settings: Settings) -> Self {
+        Self {
+            table,
+            objects,
+            settings,
+        }
+    }
+
+    pub fn table(&self) -> &T {
+        &self.table
+    }
+
+    pub async fn handle(
+        &self,
+        event: EventBridgeEvent<Detail>,
+        now: DateTime<Utc>,
+    ) -> Result<Response, HandlerError> {
+        let envelope_id = event.id.as_deref();
+        let detail = self.resolve_pointer(event.detail, envelope_id).await?;
+        let identity = validate::identify(&detail, envelope_id).inspect_err(|e| {
+            warn!(eventbridge_id = envelope_id, reason = %e.message, "ingest: rejected, cannot report to Salesforce");
+        })?;
+        match validate::validate(&detail, event.time) {
+            Ok(change) => self.apply(identity, change, now).await,
+            Err(invalid) => self.record_invalid(identity, invalid, now).await,
+        }
+    }
+
+    /// Follows an AppFlow payload pointer, only into the large-event bucket.
+    async fn resolve_pointer(
+        &self,
+        detail: Detail,
+        envelope_id: Option<&str>,
+    ) -> Result<Detail, HandlerError> {
+        if let Some(kind) = detail.not_an_object {
+            let reason = format!("the event detail is {kind}, not a JSON object");
+            warn!(eventbridge_id = envelope_id, %reason, "ingest: rejected");
+            return Err(HandlerError::rejected(reason));
+        }
+        let Some(location) = pointer::find(&detail) else {
+            return Ok(detail);
+        };
+        let reject = |reason: String| {
+            warn!(eventbridge_id = envelope_id, bucket = %location.bucket, key = %location.key, %reason, "ingest: rejected payload pointer");
+            HandlerError::rejected(reason)
+        };
+        if location.bucket != self.settings.large_event_bucket {
+            return Err(reject(format!(
+                "payload pointer names bucket {:?}; only the large-event bucket {:?} is read",
+                location.bucket, self.settings.large_event_bucket
+            )));
+        }
+        let bytes = self
+            .objects
+            .get_bounded(&location.bucket, &location.key, MAX_POINTER_BYTES)
+            .await
+            .map_err(|e| match e {
+                ObjectError::Transient(text) => {
+                    HandlerError::new(ErrorType::Retryable, format!("reading payload: {text}"))
+                }
+                ObjectError::Permanent(text) => {
+                    HandlerError::new(ErrorType::Internal, format!("reading payload: {text}"))
+                }
+                e @ (ObjectError::NotFound { .. } | ObjectError::TooLarge { .. }) => {
+                    reject(e.to_string())
+                }
+            })?;
+        let payload: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+            reject(format!(
+                "payload s3://{}/{} is not JSON: {e}",
+                location.bucket, location.key
+            ))
+        })?;
+        // The object holds either the whole event or just its detail.
+        let inner = match payload {
+            serde_json::Value::Object(mut map)
+                if map.get("detail").is_some_and(|d| d.is_object()) =>
+            {
+                map.remove("detail").unwrap_or_default()
+            }
+            other => other,
+        };
+        let detail: Detail = serde_json::from_value(inner)
+            .map_err(|e| reject(format!("payload is not an event detail: {e}")))?;
+        if detail.not_an_object.is_some() || pointer::find(&detail).is_some() {
+            return Err(reject(format!(
+                "payload s3://{}/{} is not a change request",
+                location.bucket, location.key
+            )));
+        }
+        info!(eventbridge_id = envelope_id, bucket = %location.bucket, key = %location.key, bytes = bytes.len(), "ingest: read payload pointer");
+        Ok(detail)
+    }
+
+    async fn apply(
+        &self,
+        id: Identity,
+        change: Change,
+        now: DateTime<Utc>,
+    ) -> Result<Response, HandlerError> {
+        let config = self.config_item(&id, &change, now);
+        let success = success_message(&change);
+        let request = self.request_item(
+            &id,
+            Status::Success,
+            success.clone(),
+            Described::from(&change),
+            now,
+        );
+        match self
+            .table
+            .apply_change(&config, &request)
+            .await
+            .map_err(store_failure)?
+        {
+            ApplyOutcome::Applied => {
+                log_outcome(&id, &change.region, Outcome::Applied, &success);
+                Ok(response(
+                    id,
+                    Outcome::Applied,
+                    Some(Status::Success),
+                    success,
+                ))
+            }
+            ApplyOutcome::Duplicate => Ok(duplicate(id)),
+            ApplyOutcome::Superseded => {
+                let message = format!(
+                    "Not applied (superseded): a newer change to {} for region {} is already in place. Submit a new request if this value is still wanted.",
+                    subject(change.config_type, &change.config_key),
+                    change.region
+                );
+                let request =
+                    self.request_item(&id, Status::Fail, message, Described::from(&change), now);
+                self.record(id, &change.region, request, Outcome::Superseded)
+                    .await
+            }
+        }
+    }
+
+    async fn record_invalid(
+        &self,
+        id: Identity,
+        invalid: Invalid,
+        now: DateTime<Utc>,
+    ) -> Result<Response, HandlerError> {
+        let message = truncate(
+            &format!("Request not applied: {}", invalid.problems.join(" ")),
+            MAX_OUTCOME_MESSAGE_CHARS,
+        );
+        let region = invalid.region.clone().unwrap_or_default();
+        let request = self.request_item(&id, Status::Fail, message, Described::from(&invalid), now);
+        self.record(id, &region, request, Outcome::Invalid).await
+    }
+
+    async fn record(
+        &self,
+        id: Identity,
+        region: &str,
+        request: RequestItem,
+        outcome: Outcome,
+    ) -> Result<Response, HandlerError> {
+        match self
+            .table
+            .record_request(&request)
+            .await
+            .map_err(store_failure)?
+        {
+            RecordOutcome::Recorded => {
+                log_outcome(&id, region, outcome, &request.message);
+                Ok(response(id, outcome, Some(request.status), request.message))
+            }
+            RecordOutcome::Duplicate => Ok(duplicate(id)),
+        }
+    }
+
+    fn config_item(&self, id: &Identity, change: &Change, now: DateTime<Utc>) -> ConfigItem {
+        let tombstone = change.action == Action::Delete;
+        ConfigItem {
+            pk: model::region_pk(&change.region),
+            sk: model::config_sk(change.config_type, &change.config_key),
+            name: change.name.clone(),
+            message: change.message.clone(),
+            open: change.open.clone(),
+            close: change.close.clone(),
+            tz: change.tz.clone(),
+            record_id: id.record_id.clone(),
+            event_id: id.event_id.clone(),
+            event_time: model::canonical_time(change.event_time),
+            requested_by: change.requested_by.clone(),
+            updated_at: model::stamp(now),
+            deleted: tombstone.then_some(true),
+            ttl: tombstone.then(|| model::ttl_after(now, self.settings.tombstone_ttl_days)),
+        }
+    }
+
+    fn request_item(
+        &self,
+        id: &Identity,
+        status: Status,
+        message: String,
+        what: Described,
+        now: DateTime<Utc>,
+    ) -> RequestItem {
+        RequestItem {
+            pk: model::request_pk(&id.record_id),
+            sk: model::request_sk(&id.event_id),
+            record_id: id.record_id.clone(),
+            event_id: id.event_id.clone(),
+            action: what.action,
+            region: what.region,
+            config_type: what.config_type,
+            config_key: what.config_key,
+            status,
+            message,
+            processed_at: model::stamp(now),
+            requested_by: what.requested_by,
+            ttl: model::ttl_after(now, self.settings.request_ttl_days),
+        }
+    }
+}
+
+/// What a request was about, as far as it is known.
+struct Described {
+    action: Option<Action>,
+    region: Option<String>,
+    config_type: Option<ConfigType>,
+    config_key: Option<String>,
+    requested_by: Option<String>,
+}
+
+impl From<&Change> for Described {
+    fn from(c: &Change) -> Self {
+        Described {
+            action: Some(c.action),
+            region: Some(c.region.clone()),
+            config_type: Some(c.config_type),
+            config_key: Some(c.config_key.clone()),
+            requested_by: c.requested_by.clone(),
+        }
+    }
+}
+
+impl From<&Invalid> for Described {
+    fn from(i: &Invalid) -> Self {
+        Described {
+            action: i.action,
+            region: i.region.clone(),
+            config_type: i.config_type,
+            config_key: i.config_key.clone(),
+            requested_by: i.requested_by.clone(),
+        }
+    }
+}
+
+fn subject(config_type: ConfigType, key: &str) -> String {
+    match config_type {
+        ConfigType::Holiday => format!("the holiday on {key}"),
+        ConfigType::Hours => format!("the opening hours for {key}"),
+        ConfigType::Timezone => "the time zone".to_string(),
+    }
+}
+
+fn success_message(c: &Change) -> String {
+    let r = &c.region;
+    let k = &c.config_key;
+    let unset = String::new();
+    match (c.action, c.config_type) {
+        (Action::Add, ConfigType::Holiday) => format!(
+            "Holiday {:?} on {k} added for region {r}.",
+            c.name.as_ref().unwrap_or(&unset)
+        ),
+        (Action::Add, ConfigType::Hours) => format!(
+            "Opening hours for {k} set to {}-{} for region {r}.",
+            c.open.as_ref().unwrap_or(&unset),
+            c.close.as_ref().unwrap_or(&unset)
+        ),
+        (Action::Add, ConfigType::Timezone) => format!(
+            "Time zone set to {} for region {r}.",
+            c.tz.as_ref().unwrap_or(&unset)
+        ),
+        (Action::Delete, ConfigType::Holiday) => {
+            format!("Holiday on {k} removed for region {r}.")
+        }
+        (Action::Delete, ConfigType::Hours) => {
+            format!("Opening hours for {k} removed for region {r}; the region is closed that day.")
+        }
+        (Action::Delete, ConfigType::Timezone) => {
+            format!("Time zone removed for region {r}; UTC applies.")
+        }
+    }
+}
+
+fn store_failure(e: StoreError) -> HandlerError {
+    match e {
+        StoreError::Transient(text) => HandlerError::new(ErrorType::Retryable, text),
+        StoreError::Permanent(text) => HandlerError::new(ErrorType::Internal, text),
+    }
+}
+
+fn response(id: Identity, outcome: Outcome, status: Option<Status>, message: String) -> Response {
+    Response {
+        record_id: id.record_id,
+        event_id: id.event_id,
+        outcome,
+        status,
+        message,
+    }
+}
+
+fn duplicate(id: Identity) -> Response {
+    info!(record_id = %id.record_id, event_id = %id.event_id, outcome = "duplicate", "ingest: already handled, nothing written");
+    response(
+        id,
+        Outcome::Duplicate,
+        None,
+        "Already handled; nothing changed.".to_string(),
+    )
+}
+
+fn log_outcome(id: &Identity, region: &str, outcome: Outcome, message: &str) {
+    info!(record_id = %id.record_id, event_id = %id.event_id, region, outcome = ?outcome, message, "ingest: recorded");
+}
+
+/// The Lambda entry point: configuration and clients once, then the runtime loop.
+pub async fn run() -> Result<(), lambda_runtime::Error> {
+    let settings = Settings::from_env(&Env::process())?;
+    let sdk = crate::aws::load().await;
+    let table = DynamoTable::new(aws_sdk_dynamodb::Client::new(&sdk), settings.table.clone());
+    let objects = S3Objects::new(crate::aws::s3_client(&sdk));
+    let ingest = Ingest::new(table, objects, settings);
+    let ingest = &ingest;
+    lambda_runtime::run(service_fn(
+        move |event: LambdaEvent<EventBridgeEvent<Detail>>| async move {
+            ingest.handle(event.payload, Utc::now()).await
+        },
+    ))
+    .await
+}

@@ -1,0 +1,16 @@
+//! sfbridge: carries contact-centre configuration changes from Salesforce into DynamoDB and
+//! reports the outcome back. One crate, one multicall `bootstrap` binary; see `DESIGN.md`.
+//!
+//! Layout: `dispatch` picks a handler by name, `config` reads each handler's environment once,
+//! `model` holds the table's item shapes and keys, `ports` the narrow traits the handlers work
+//! against, `adapters` their AWS and in-memory implementations, and one module per handler.
+
+pub mod adapters;
+pub mod aws;
+pub mod config;
+pub mod dispatch;
+pub mod error;
+pub mod ingest;
+pub mod model;
+pub mod ports;
+pub mod text;

@@ -1,0 +1,186 @@
+//! The table's item shapes and keys (DESIGN.md "The table"). One table holds config items
+//! (`REGION#<region>` / `<TYPE>#<key>`) and request items (`REQUEST#<record_id>` /
+//! `EVENT#<event_id>`).
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Action {
+    Add,
+    Delete,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Add => "ADD",
+            Action::Delete => "DELETE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum ConfigType {
+    Holiday,
+    Hours,
+    Timezone,
+}
+
+impl ConfigType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConfigType::Holiday => "HOLIDAY",
+            ConfigType::Hours => "HOURS",
+            ConfigType::Timezone => "TIMEZONE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Status {
+    Success,
+    Fail,
+}
+
+pub fn region_pk(region: &str) -> String {
+    format!("REGION#{region}")
+}
+
+pub fn config_sk(config_type: ConfigType, key: &str) -> String {
+    format!("{}#{key}", config_type.as_str())
+}
+
+pub fn request_pk(record_id: &str) -> String {
+    format!("REQUEST#{record_id}")
+}
+
+pub fn request_sk(event_id: &str) -> String {
+    format!("EVENT#{event_id}")
+}
+
+/// Event times are stored in one fixed-width UTC form, so comparing the strings (as DynamoDB's
+/// condition expressions do) compares the instants: `+02:00` and `Z` forms of one moment are
+/// equal.
+pub fn canonical_time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Nanos, true)
+}
+
+/// Timestamps we write ourselves (`processed_at`, `updated_at`).
+pub fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// DynamoDB TTL wants epoch seconds.
+pub fn ttl_after(now: DateTime<Utc>, days: u32) -> i64 {
+    now.timestamp() + i64::from(days) * 86_400
+}
+
+/// A config item, or (with `deleted` and `ttl`) the tombstone a DELETE leaves so that a late,
+/// older ADD cannot resurrect it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigItem {
+    pub pk: String,
+    pub sk: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub close: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tz: Option<String>,
+    pub record_id: String,
+    pub event_id: String,
+    /// `canonical_time` of the Salesforce event; with `event_id` it orders changes.
+    pub event_time: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_by: Option<String>,
+    pub updated_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl: Option<i64>,
+}
+
+impl ConfigItem {
+    /// The order in which changes to one item apply: (`event_time`, `event_id`).
+    pub fn order(&self) -> (&str, &str) {
+        (&self.event_time, &self.event_id)
+    }
+
+    pub fn is_tombstone(&self) -> bool {
+        self.deleted == Some(true)
+    }
+}
+
+/// The outcome of one Salesforce request, read by `status-csv` and `notify` from the stream.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequestItem {
+    pub pk: String,
+    pub sk: String,
+    pub record_id: String,
+    pub event_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<Action>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_type: Option<ConfigType>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub config_key: Option<String>,
+    pub status: Status,
+    /// Human-readable: what happened, or which field is wrong and why.
+    pub message: String,
+    pub processed_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requested_by: Option<String>,
+    pub ttl: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::DateTime;
+
+    #[test]
+    fn keys_follow_the_design() {
+        assert_eq!(region_pk("emea-uk"), "REGION#emea-uk");
+        assert_eq!(
+            config_sk(ConfigType::Holiday, "2026-12-25"),
+            "HOLIDAY#2026-12-25"
+        );
+        assert_eq!(config_sk(ConfigType::Hours, "MON"), "HOURS#MON");
+        assert_eq!(
+            config_sk(ConfigType::Timezone, "default"),
+            "TIMEZONE#default"
+        );
+        assert_eq!(request_pk("a0B5g00000XyZab"), "REQUEST#a0B5g00000XyZab");
+        assert_eq!(request_sk("e-1"), "EVENT#e-1");
+    }
+
+    #[test]
+    fn canonical_times_compare_as_instants() {
+        let a = DateTime::parse_from_rfc3339("2026-05-19T13:23:51+02:00").unwrap();
+        let b = DateTime::parse_from_rfc3339("2026-05-19T11:23:51Z").unwrap();
+        let later = DateTime::parse_from_rfc3339("2026-05-19T11:23:51.001Z").unwrap();
+        let (a, b, later) = (
+            canonical_time(a.to_utc()),
+            canonical_time(b.to_utc()),
+            canonical_time(later.to_utc()),
+        );
+        assert_eq!(a, b);
+        assert!(b < later);
+        assert_eq!(a, "2026-05-19T11:23:51.000000000Z");
+    }
+
+    #[test]
+    fn ttl_is_epoch_seconds() {
+        let now = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
+        assert_eq!(ttl_after(now, 90), 1_700_000_000 + 90 * 86_400);
+    }
+}
