@@ -101,6 +101,10 @@ impl<T: ConfigTable, O: ObjectReader> Ingest<T, O> {
         &self.table
     }
 
+    pub fn objects(&self) -> &O {
+        &self.objects
+    }
+
     pub async fn handle(
         &self,
         event: EventBridgeEvent<Detail>,

@@ -1,0 +1,227 @@
+//! The AWS adapters against the local moto server that `make test` starts
+//! (`scripts/local-aws.sh`). Every test makes its own uniquely named table and buckets, because
+//! moto's state is global.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_lambda_events::eventbridge::EventBridgeEvent;
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
+    ScalarAttributeType, Select, StreamSpecification, StreamViewType,
+};
+use sfbridge::adapters::dynamodb::DynamoTable;
+use sfbridge::adapters::s3::S3Objects;
+use sfbridge::error::HandlerError;
+use sfbridge::ingest::{Detail, Ingest, Response, Settings};
+use sfbridge::model::{ConfigItem, RequestItem};
+
+use super::World;
+
+/// The emulator's address, from the standard SDK variable `make test` exports.
+pub fn endpoint() -> String {
+    std::env::var("AWS_ENDPOINT_URL").unwrap_or_else(|_| {
+        panic!(
+            "integration tests need the local AWS: run `make test`, or \
+             `eval \"$(scripts/local-aws.sh start)\"` before `cargo test`"
+        )
+    })
+}
+
+pub async fn sdk_config(endpoint: &str) -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new("us-east-1"))
+        .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
+            "test", "test", None, None, "tests",
+        ))
+        .endpoint_url(endpoint)
+        .timeout_config(sfbridge::aws::timeouts())
+        .load()
+        .await
+}
+
+pub fn s3_client(config: &SdkConfig) -> aws_sdk_s3::Client {
+    let conf = aws_sdk_s3::config::Builder::from(config)
+        .force_path_style(true)
+        .build();
+    aws_sdk_s3::Client::from_conf(conf)
+}
+
+pub fn unique(prefix: &str) -> String {
+    static N: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    format!(
+        "{prefix}-{}-{}-{nanos}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    )
+}
+
+/// The table as DESIGN.md describes it (the Terraform store module is the deployed twin).
+pub async fn create_table(client: &aws_sdk_dynamodb::Client, name: &str) {
+    let attr = |n: &str| {
+        AttributeDefinition::builder()
+            .attribute_name(n)
+            .attribute_type(ScalarAttributeType::S)
+            .build()
+            .expect("attribute")
+    };
+    let key = |n: &str, t: KeyType| {
+        KeySchemaElement::builder()
+            .attribute_name(n)
+            .key_type(t)
+            .build()
+            .expect("key")
+    };
+    client
+        .create_table()
+        .table_name(name)
+        .attribute_definitions(attr("pk"))
+        .attribute_definitions(attr("sk"))
+        .key_schema(key("pk", KeyType::Hash))
+        .key_schema(key("sk", KeyType::Range))
+        .billing_mode(BillingMode::PayPerRequest)
+        .stream_specification(
+            StreamSpecification::builder()
+                .stream_enabled(true)
+                .stream_view_type(StreamViewType::NewAndOldImages)
+                .build()
+                .expect("stream spec"),
+        )
+        .send()
+        .await
+        .expect("create table in moto");
+}
+
+pub async fn create_bucket(client: &aws_sdk_s3::Client, name: &str) {
+    client
+        .create_bucket()
+        .bucket(name)
+        .send()
+        .await
+        .expect("create bucket in moto");
+}
+
+pub struct MotoWorld {
+    config: SdkConfig,
+    dynamodb: aws_sdk_dynamodb::Client,
+    s3: aws_sdk_s3::Client,
+    table: String,
+    ingest: Ingest<DynamoTable, S3Objects>,
+}
+
+impl MotoWorld {
+    /// A fresh table plus the large-event bucket and a foreign bucket.
+    pub async fn new() -> Self {
+        let config = sdk_config(&endpoint()).await;
+        let dynamodb = aws_sdk_dynamodb::Client::new(&config);
+        let s3 = s3_client(&config);
+        let table = unique("sfbridge-test");
+        create_table(&dynamodb, &table).await;
+        for bucket in [super::LARGE_BUCKET, "someone-elses-bucket"] {
+            // Buckets are shared across tests; creating an existing one is harmless in moto.
+            let _ = s3.create_bucket().bucket(bucket).send().await;
+        }
+        let ingest = Ingest::new(
+            DynamoTable::new(dynamodb.clone(), table.clone()),
+            S3Objects::new(s3.clone()),
+            super::settings(&table),
+        );
+        Self {
+            config,
+            dynamodb,
+            s3,
+            table,
+            ingest,
+        }
+    }
+
+    pub fn settings(&self) -> Settings {
+        super::settings(&self.table)
+    }
+}
+
+impl World for MotoWorld {
+    type Table = DynamoTable;
+    type Objects = S3Objects;
+
+    fn ingest(&self) -> &Ingest<DynamoTable, S3Objects> {
+        &self.ingest
+    }
+
+    async fn put_object(&self, bucket: &str, key: &str, body: &str) {
+        self.s3
+            .put_object()
+            .bucket(bucket)
+            .key(key)
+            .body(body.as_bytes().to_vec().into())
+            .send()
+            .await
+            .expect("put object in moto");
+    }
+
+    async fn requests(&self, record_id: &str) -> Vec<RequestItem> {
+        let out = self
+            .dynamodb
+            .query()
+            .table_name(&self.table)
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(
+                ":pk",
+                AttributeValue::S(sfbridge::model::request_pk(record_id)),
+            )
+            .consistent_read(true)
+            .send()
+            .await
+            .expect("query moto");
+        serde_dynamo::from_items(out.items().to_vec()).expect("request items decode")
+    }
+
+    async fn config(&self, pk: &str, sk: &str) -> Option<ConfigItem> {
+        let out = self
+            .dynamodb
+            .get_item()
+            .table_name(&self.table)
+            .key("pk", AttributeValue::S(pk.into()))
+            .key("sk", AttributeValue::S(sk.into()))
+            .consistent_read(true)
+            .send()
+            .await
+            .expect("get item from moto");
+        out.item
+            .map(|item| serde_dynamo::from_item(item).expect("config item decodes"))
+    }
+
+    async fn item_count(&self) -> usize {
+        let out = self
+            .dynamodb
+            .scan()
+            .table_name(&self.table)
+            .select(Select::Count)
+            .send()
+            .await
+            .expect("scan moto");
+        out.count() as usize
+    }
+
+    async fn handle_with_table_down(
+        &self,
+        event: EventBridgeEvent<Detail>,
+    ) -> Result<Response, HandlerError> {
+        // Same table name, but DynamoDB "unavailable": nothing listens on this port.
+        let dead = self
+            .config
+            .to_builder()
+            .endpoint_url("http://127.0.0.1:9")
+            .build();
+        let down = Ingest::new(
+            DynamoTable::new(aws_sdk_dynamodb::Client::new(&dead), self.table.clone()),
+            S3Objects::new(self.s3.clone()),
+            self.settings(),
+        );
+        down.handle(event, chrono::Utc::now()).await
+    }
+}
