@@ -18,6 +18,13 @@ const REQUEST_IS_NEW: &str = "attribute_not_exists(pk)";
 const CONFIG_IS_OLDER: &str = "attribute_not_exists(pk) OR event_time < :t \
      OR (event_time = :t AND event_id < :id)";
 
+/// Cancellation reason codes worth retrying.
+const TRANSIENT_CANCELLATIONS: &[&str] = &[
+    "TransactionConflict",
+    "ThrottlingError",
+    "ProvisionedThroughputExceeded",
+];
+
 #[derive(Clone)]
 pub struct DynamoTable {
     client: Client,
@@ -106,11 +113,16 @@ impl ConfigTable for DynamoTable {
                     return match codes.as_slice() {
                         ["ConditionalCheckFailed", ..] => Ok(ApplyOutcome::Duplicate),
                         [_, "ConditionalCheckFailed"] => Ok(ApplyOutcome::Superseded),
-                        // TransactionConflict, ThrottlingError, ...: retry the whole event.
-                        _ => Err(StoreError::Transient(format!(
-                            "transaction cancelled: {}",
-                            codes.join(", ")
-                        ))),
+                        _ => {
+                            let text = format!("transaction cancelled: {}", codes.join(", "));
+                            // Conflicts and throttling pass; anything else (ValidationError,
+                            // ...) will not get better by retrying.
+                            if codes.iter().any(|c| TRANSIENT_CANCELLATIONS.contains(c)) {
+                                Err(StoreError::Transient(text))
+                            } else {
+                                Err(StoreError::Permanent(text))
+                            }
+                        }
                     };
                 }
                 Err(store_error(&err))

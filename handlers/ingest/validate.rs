@@ -1,7 +1,7 @@
 //! Validation of a parsed detail against DESIGN.md's field rules, with messages a business
 //! user can act on: which field, what is wrong, what is expected.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 use super::event::{names, Detail, Field};
 use crate::error::HandlerError;
@@ -453,12 +453,14 @@ pub fn parse_hhmm(s: &str) -> Option<u32> {
     (m < 60).then_some(h * 60 + m)
 }
 
-/// RFC 3339, and Salesforce's `+0000` offset form.
+/// RFC 3339, and Salesforce's `+0000` offset form. Years outside 1970-9999 are refused: the
+/// stored form must stay fixed-width for string order to be time order.
 pub fn parse_instant(s: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .or_else(|_| DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%z"))
         .ok()
         .map(|t| t.to_utc())
+        .filter(|t| (1970..=9999).contains(&t.year()))
 }
 
 fn is_email(s: &str) -> bool {
@@ -636,6 +638,10 @@ mod tests {
     fn event_time_falls_back_and_rejects_garbage() {
         let base = r#""Action__c":"DELETE","Region__c":"r","Config_Type__c":"HOURS","Config_Key__c":"SUN""#;
         assert!(validate(&detail(&format!("{{{base}}}")), None).is_err());
+        for far in ["+10000-01-01T00:00:00Z", "1969-12-31T23:59:59Z"] {
+            let p = problems(&format!(r#"{{{base},"CreatedDate":"{far}"}}"#));
+            assert!(p[0].starts_with("CreatedDate"), "{p:?}");
+        }
         let p = problems(&format!(r#"{{{base},"CreatedDate":"yesterday"}}"#));
         assert!(
             p[0].starts_with("CreatedDate 'yesterday' is not a timestamp"),
