@@ -133,10 +133,24 @@ impl World for MemoryWorld {
     }
 }
 
-/// Runs each named scenario as its own test against a fresh world from `$make`.
+/// Runs every ingest scenario in `scenarios.rs` as its own test, each against a fresh world
+/// from `$make`. The list lives here once, so every backend runs every scenario.
 #[macro_export]
-macro_rules! scenario_tests {
-    ($make:expr; $($name:ident),+ $(,)?) => {
+macro_rules! ingest_scenarios {
+    ($make:expr) => {
+        $crate::ingest_scenarios!(@each $make;
+            add_of_each_config_type,
+            delete_leaves_a_tombstone_that_blocks_older_adds,
+            same_event_twice_writes_once,
+            older_event_after_newer_is_superseded,
+            invalid_requests_fail_naming_the_field,
+            pointer_payload_from_the_allowed_bucket_is_applied,
+            pointer_to_another_bucket_is_rejected,
+            event_without_record_id_is_rejected_whole,
+            table_unavailable_returns_retryable_and_writes_nothing,
+        );
+    };
+    (@each $make:expr; $($name:ident),+ $(,)?) => {
         $(
             #[tokio::test]
             async fn $name() {
