@@ -9,14 +9,18 @@ use std::path::Path;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Handler {
     Ingest,
+    StatusCsv,
+    Notify,
 }
 
 impl Handler {
-    pub const ALL: &'static [Handler] = &[Handler::Ingest];
+    pub const ALL: &'static [Handler] = &[Handler::Ingest, Handler::StatusCsv, Handler::Notify];
 
     pub fn name(self) -> &'static str {
         match self {
             Handler::Ingest => "ingest",
+            Handler::StatusCsv => "status-csv",
+            Handler::Notify => "notify",
         }
     }
 

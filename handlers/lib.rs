@@ -12,5 +12,8 @@ pub mod dispatch;
 pub mod error;
 pub mod ingest;
 pub mod model;
+pub mod notify;
 pub mod ports;
+pub mod status_csv;
+pub mod stream;
 pub mod text;

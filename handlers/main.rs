@@ -54,5 +54,7 @@ fn main() -> ExitCode {
 async fn run(handler: Handler) -> Result<(), lambda_runtime::Error> {
     match handler {
         Handler::Ingest => sfbridge::ingest::run().await,
+        Handler::StatusCsv => sfbridge::status_csv::run().await,
+        Handler::Notify => sfbridge::notify::run().await,
     }
 }

@@ -45,6 +45,42 @@ pub enum Status {
     Fail,
 }
 
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Success => "Success",
+            Status::Fail => "Fail",
+        }
+    }
+}
+
+/// `notify`'s marker: `state` is `sending` while a message may be on its way, `sent` after.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotifyMarker {
+    pub pk: String,
+    pub sk: String,
+    pub record_id: String,
+    pub event_id: String,
+    pub state: String,
+    pub ttl: i64,
+}
+
+impl NotifyMarker {
+    pub const SENDING: &'static str = "sending";
+    pub const SENT: &'static str = "sent";
+
+    pub fn new(record_id: &str, event_id: &str, state: &str, ttl: i64) -> Self {
+        Self {
+            pk: notify_pk(record_id),
+            sk: request_sk(event_id),
+            record_id: record_id.to_string(),
+            event_id: event_id.to_string(),
+            state: state.to_string(),
+            ttl,
+        }
+    }
+}
+
 pub fn region_pk(region: &str) -> String {
     format!("REGION#{region}")
 }
@@ -59,6 +95,16 @@ pub fn request_pk(record_id: &str) -> String {
 
 pub fn request_sk(event_id: &str) -> String {
     format!("EVENT#{event_id}")
+}
+
+/// `notify`'s dedupe marker for one request outcome (sort key: `request_sk`).
+pub fn notify_pk(record_id: &str) -> String {
+    format!("NOTIFY#{record_id}")
+}
+
+/// Whether a partition key is a request item's: the only items the stream handlers act on.
+pub fn is_request_pk(pk: &str) -> bool {
+    pk.starts_with("REQUEST#")
 }
 
 /// Event times are stored in one fixed-width UTC form, so comparing the strings (as DynamoDB's

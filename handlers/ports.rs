@@ -6,15 +6,21 @@ use std::future::Future;
 
 use crate::model::{ConfigItem, RequestItem};
 
-/// A failure talking to a store.
+/// A failure talking to a table or a topic.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum StoreError {
-    /// Throttling, 5xx, timeouts, network: worth retrying as a whole.
-    #[error("transient store failure: {0}")]
+pub enum PortError {
+    /// Throttling, 5xx, timeouts, network: worth retrying.
+    #[error("transient failure: {0}")]
     Transient(String),
-    /// Anything else (missing table, access denied, invalid request).
-    #[error("store failure: {0}")]
+    /// Anything else (missing table or topic, access denied, invalid request).
+    #[error("failure: {0}")]
     Permanent(String),
+}
+
+impl PortError {
+    pub fn is_transient(&self) -> bool {
+        matches!(self, PortError::Transient(_))
+    }
 }
 
 /// What `apply_change` did.
@@ -45,13 +51,13 @@ pub trait ConfigTable {
         &self,
         config: &ConfigItem,
         request: &RequestItem,
-    ) -> impl Future<Output = Result<ApplyOutcome, StoreError>> + Send;
+    ) -> impl Future<Output = Result<ApplyOutcome, PortError>> + Send;
 
     /// Write `request` alone, if no request item with its key exists.
     fn record_request(
         &self,
         request: &RequestItem,
-    ) -> impl Future<Output = Result<RecordOutcome, StoreError>> + Send;
+    ) -> impl Future<Output = Result<RecordOutcome, PortError>> + Send;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -80,4 +86,60 @@ pub trait ObjectReader {
         key: &str,
         max_bytes: u64,
     ) -> impl Future<Output = Result<Vec<u8>, ObjectError>> + Send;
+}
+
+/// Object storage, write side.
+pub trait ObjectWriter {
+    /// Writes (or overwrites) one object.
+    fn put_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        body: Vec<u8>,
+        content_type: &str,
+    ) -> impl Future<Output = Result<(), ObjectError>> + Send;
+}
+
+/// One notification: a subject line, a plain-text body, and string attributes that
+/// subscriptions can filter on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    pub subject: String,
+    pub body: String,
+    pub attributes: std::collections::BTreeMap<&'static str, String>,
+}
+
+/// A notification topic.
+pub trait Topic {
+    fn publish(&self, message: &Message) -> impl Future<Output = Result<(), PortError>> + Send;
+}
+
+/// What `NotifyLedger::claim` found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClaimOutcome {
+    /// Not sent before (or a previous attempt did not finish): send it.
+    Claimed,
+    /// Already sent: a replayed stream record.
+    AlreadySent,
+}
+
+/// `notify`'s record of which outcomes it has sent, so a replayed stream record sends nothing.
+/// Markers live in the table under their own keys; the stream handlers skip them, so they
+/// cannot loop through the stream.
+pub trait NotifyLedger {
+    /// Claims the outcome for sending unless it is already marked sent.
+    fn claim(
+        &self,
+        record_id: &str,
+        event_id: &str,
+        ttl: i64,
+    ) -> impl Future<Output = Result<ClaimOutcome, PortError>> + Send;
+
+    /// Marks the outcome sent.
+    fn mark_sent(
+        &self,
+        record_id: &str,
+        event_id: &str,
+        ttl: i64,
+    ) -> impl Future<Output = Result<(), PortError>> + Send;
 }

@@ -23,7 +23,10 @@ fn unknown_handler_exits_non_zero_listing_the_valid_names() {
     assert!(!out.status.success());
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr.contains("unknown handler \"nope\""), "{stderr}");
-    assert!(stderr.contains("valid handlers: ingest"), "{stderr}");
+    assert!(
+        stderr.contains("valid handlers: ingest, status-csv, notify"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -52,6 +55,23 @@ fn missing_configuration_fails_at_start_up_naming_the_variable() {
         stderr.contains("missing required environment variable LARGE_EVENT_BUCKET"),
         "{stderr}"
     );
+
+    for (handler, set, missing) in [
+        ("status-csv", vec![], "STATUS_BUCKET"),
+        ("notify", vec![], "CONFIG_TABLE"),
+        ("notify", vec![("CONFIG_TABLE", "t")], "STATUS_TOPIC_ARN"),
+    ] {
+        let mut cmd = bootstrap();
+        cmd.env("_HANDLER", handler).envs(set);
+        let (out, stderr) = run(&mut cmd);
+        assert!(!out.status.success(), "{handler}");
+        assert!(
+            stderr.contains(&format!(
+                "sfbridge {handler}: missing required environment variable {missing}"
+            )),
+            "{stderr}"
+        );
+    }
 
     let (out, stderr) = run(bootstrap()
         .env("_HANDLER", "ingest")

@@ -7,9 +7,11 @@ use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 use std::collections::HashMap;
 
-use super::sdk_errors::classify;
-use crate::model::{ConfigItem, RequestItem};
-use crate::ports::{ApplyOutcome, ConfigTable, RecordOutcome, StoreError};
+use super::sdk_errors::port_error;
+use crate::model::{ConfigItem, NotifyMarker, RequestItem};
+use crate::ports::{
+    ApplyOutcome, ClaimOutcome, ConfigTable, NotifyLedger, PortError, RecordOutcome,
+};
 
 /// Only a request item that does not exist yet may be written: this is the idempotency check.
 const REQUEST_IS_NEW: &str = "attribute_not_exists(pk)";
@@ -44,34 +46,22 @@ impl DynamoTable {
     }
 }
 
-fn to_item<T: serde::Serialize>(value: &T) -> Result<HashMap<String, AttributeValue>, StoreError> {
+fn to_item<T: serde::Serialize>(value: &T) -> Result<HashMap<String, AttributeValue>, PortError> {
     serde_dynamo::to_item(value)
-        .map_err(|e| StoreError::Permanent(format!("cannot encode item: {e}")))
+        .map_err(|e| PortError::Permanent(format!("cannot encode item: {e}")))
 }
 
 fn put(
     table: &str,
     item: HashMap<String, AttributeValue>,
     condition: &str,
-) -> Result<Put, StoreError> {
+) -> Result<Put, PortError> {
     Put::builder()
         .table_name(table)
         .set_item(Some(item))
         .condition_expression(condition)
         .build()
-        .map_err(|e| StoreError::Permanent(format!("cannot build put: {e}")))
-}
-
-fn store_error<E>(
-    err: &aws_sdk_dynamodb::error::SdkError<E, aws_sdk_dynamodb::config::http::HttpResponse>,
-) -> StoreError
-where
-    E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::error::Error + 'static,
-{
-    match classify(err) {
-        (true, text) => StoreError::Transient(text),
-        (false, text) => StoreError::Permanent(text),
-    }
+        .map_err(|e| PortError::Permanent(format!("cannot build put: {e}")))
 }
 
 impl ConfigTable for DynamoTable {
@@ -79,7 +69,7 @@ impl ConfigTable for DynamoTable {
         &self,
         config: &ConfigItem,
         request: &RequestItem,
-    ) -> Result<ApplyOutcome, StoreError> {
+    ) -> Result<ApplyOutcome, PortError> {
         let request_put = put(&self.table, to_item(request)?, REQUEST_IS_NEW)?;
         let config_put = Put::builder()
             .table_name(&self.table)
@@ -88,7 +78,7 @@ impl ConfigTable for DynamoTable {
             .expression_attribute_values(":t", AttributeValue::S(config.event_time.clone()))
             .expression_attribute_values(":id", AttributeValue::S(config.event_id.clone()))
             .build()
-            .map_err(|e| StoreError::Permanent(format!("cannot build put: {e}")))?;
+            .map_err(|e| PortError::Permanent(format!("cannot build put: {e}")))?;
 
         // Order matters: cancellation reasons come back index by index.
         let result = self
@@ -118,19 +108,19 @@ impl ConfigTable for DynamoTable {
                             // Conflicts and throttling pass; anything else (ValidationError,
                             // ...) will not get better by retrying.
                             if codes.iter().any(|c| TRANSIENT_CANCELLATIONS.contains(c)) {
-                                Err(StoreError::Transient(text))
+                                Err(PortError::Transient(text))
                             } else {
-                                Err(StoreError::Permanent(text))
+                                Err(PortError::Permanent(text))
                             }
                         }
                     };
                 }
-                Err(store_error(&err))
+                Err(port_error(&err))
             }
         }
     }
 
-    async fn record_request(&self, request: &RequestItem) -> Result<RecordOutcome, StoreError> {
+    async fn record_request(&self, request: &RequestItem) -> Result<RecordOutcome, PortError> {
         let result = self
             .client
             .put_item()
@@ -145,8 +135,50 @@ impl ConfigTable for DynamoTable {
                 Some(PutItemError::ConditionalCheckFailedException(_)) => {
                     Ok(RecordOutcome::Duplicate)
                 }
-                _ => Err(store_error(&err)),
+                _ => Err(port_error(&err)),
             },
         }
+    }
+}
+
+impl NotifyLedger for DynamoTable {
+    async fn claim(
+        &self,
+        record_id: &str,
+        event_id: &str,
+        ttl: i64,
+    ) -> Result<ClaimOutcome, PortError> {
+        let marker = NotifyMarker::new(record_id, event_id, NotifyMarker::SENDING, ttl);
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(to_item(&marker)?))
+            .condition_expression("attribute_not_exists(pk) OR #state <> :sent")
+            .expression_attribute_names("#state", "state")
+            .expression_attribute_values(":sent", AttributeValue::S(NotifyMarker::SENT.into()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(ClaimOutcome::Claimed),
+            Err(err) => match err.as_service_error() {
+                Some(PutItemError::ConditionalCheckFailedException(_)) => {
+                    Ok(ClaimOutcome::AlreadySent)
+                }
+                _ => Err(port_error(&err)),
+            },
+        }
+    }
+
+    async fn mark_sent(&self, record_id: &str, event_id: &str, ttl: i64) -> Result<(), PortError> {
+        let marker = NotifyMarker::new(record_id, event_id, NotifyMarker::SENT, ttl);
+        self.client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(to_item(&marker)?))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|err| port_error(&err))
     }
 }

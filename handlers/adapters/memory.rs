@@ -5,15 +5,17 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
-use crate::model::{ConfigItem, RequestItem};
+use crate::model::{ConfigItem, NotifyMarker, RequestItem};
 use crate::ports::{
-    ApplyOutcome, ConfigTable, ObjectError, ObjectReader, RecordOutcome, StoreError,
+    ApplyOutcome, ClaimOutcome, ConfigTable, Message, NotifyLedger, ObjectError, ObjectReader,
+    ObjectWriter, PortError, RecordOutcome, Topic,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StoredItem {
     Config(ConfigItem),
     Request(RequestItem),
+    Marker(NotifyMarker),
 }
 
 type Key = (String, String);
@@ -39,9 +41,9 @@ impl MemoryTable {
         self.items.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn check_available(&self) -> Result<(), StoreError> {
+    fn check_available(&self) -> Result<(), PortError> {
         if self.unavailable.load(Ordering::SeqCst) {
-            Err(StoreError::Transient("memory table set unavailable".into()))
+            Err(PortError::Transient("memory table set unavailable".into()))
         } else {
             Ok(())
         }
@@ -60,7 +62,7 @@ impl MemoryTable {
             .values()
             .filter_map(|i| match i {
                 StoredItem::Request(r) => Some(r.clone()),
-                StoredItem::Config(_) => None,
+                _ => None,
             })
             .collect()
     }
@@ -78,7 +80,7 @@ impl ConfigTable for MemoryTable {
         &self,
         config: &ConfigItem,
         request: &RequestItem,
-    ) -> Result<ApplyOutcome, StoreError> {
+    ) -> Result<ApplyOutcome, PortError> {
         self.check_available()?;
         let mut items = self.lock();
         let request_key = (request.pk.clone(), request.sk.clone());
@@ -96,7 +98,7 @@ impl ConfigTable for MemoryTable {
         Ok(ApplyOutcome::Applied)
     }
 
-    async fn record_request(&self, request: &RequestItem) -> Result<RecordOutcome, StoreError> {
+    async fn record_request(&self, request: &RequestItem) -> Result<RecordOutcome, PortError> {
         self.check_available()?;
         let mut items = self.lock();
         let key = (request.pk.clone(), request.sk.clone());
@@ -108,9 +110,42 @@ impl ConfigTable for MemoryTable {
     }
 }
 
+impl NotifyLedger for MemoryTable {
+    async fn claim(
+        &self,
+        record_id: &str,
+        event_id: &str,
+        ttl: i64,
+    ) -> Result<ClaimOutcome, PortError> {
+        self.check_available()?;
+        let marker = NotifyMarker::new(record_id, event_id, NotifyMarker::SENDING, ttl);
+        let mut items = self.lock();
+        let key = (marker.pk.clone(), marker.sk.clone());
+        if let Some(StoredItem::Marker(existing)) = items.get(&key) {
+            if existing.state == NotifyMarker::SENT {
+                return Ok(ClaimOutcome::AlreadySent);
+            }
+        }
+        items.insert(key, StoredItem::Marker(marker));
+        Ok(ClaimOutcome::Claimed)
+    }
+
+    async fn mark_sent(&self, record_id: &str, event_id: &str, ttl: i64) -> Result<(), PortError> {
+        self.check_available()?;
+        let marker = NotifyMarker::new(record_id, event_id, NotifyMarker::SENT, ttl);
+        self.lock().insert(
+            (marker.pk.clone(), marker.sk.clone()),
+            StoredItem::Marker(marker),
+        );
+        Ok(())
+    }
+}
+
 #[derive(Default)]
 pub struct MemoryObjects {
     objects: Mutex<BTreeMap<Key, Vec<u8>>>,
+    /// Keys whose writes fail with a transient error.
+    failing_keys: Mutex<Vec<String>>,
 }
 
 impl MemoryObjects {
@@ -123,6 +158,84 @@ impl MemoryObjects {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .insert((bucket.to_string(), key.to_string()), body.into());
+    }
+
+    /// Makes every write of `key` fail with a transient error.
+    pub fn fail_writes_to(&self, key: &str) {
+        self.failing_keys
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(key.to_string());
+    }
+
+    /// Every stored object, keyed by (bucket, key).
+    pub fn all(&self) -> BTreeMap<(String, String), Vec<u8>> {
+        self.objects
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+}
+
+impl ObjectWriter for MemoryObjects {
+    async fn put_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        body: Vec<u8>,
+        _content_type: &str,
+    ) -> Result<(), ObjectError> {
+        let failing = self
+            .failing_keys
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .any(|k| k == key);
+        if failing {
+            return Err(ObjectError::Transient(format!(
+                "writes to {key} set to fail"
+            )));
+        }
+        self.put(bucket, key, body);
+        Ok(())
+    }
+}
+
+/// A topic that keeps what was published.
+#[derive(Default)]
+pub struct MemoryTopic {
+    published: Mutex<Vec<Message>>,
+    unavailable: AtomicBool,
+}
+
+impl MemoryTopic {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn published(&self) -> Vec<Message> {
+        self.published
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// While set, every publish fails with a transient error.
+    pub fn set_unavailable(&self, unavailable: bool) {
+        self.unavailable.store(unavailable, Ordering::SeqCst);
+    }
+}
+
+impl Topic for MemoryTopic {
+    async fn publish(&self, message: &Message) -> Result<(), PortError> {
+        if self.unavailable.load(Ordering::SeqCst) {
+            return Err(PortError::Transient("memory topic set unavailable".into()));
+        }
+        self.published
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(message.clone());
+        Ok(())
     }
 }
 

@@ -4,3 +4,4 @@ pub mod dynamodb;
 pub mod memory;
 pub mod s3;
 pub mod sdk_errors;
+pub mod sns;

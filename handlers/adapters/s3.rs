@@ -4,7 +4,7 @@ use aws_sdk_s3::operation::get_object::GetObjectError;
 use aws_sdk_s3::Client;
 
 use super::sdk_errors::classify;
-use crate::ports::{ObjectError, ObjectReader};
+use crate::ports::{ObjectError, ObjectReader, ObjectWriter};
 
 #[derive(Clone)]
 pub struct S3Objects {
@@ -70,5 +70,30 @@ impl ObjectReader for S3Objects {
             return Err(too_large(bytes.len() as u64));
         }
         Ok(bytes.to_vec())
+    }
+}
+
+impl ObjectWriter for S3Objects {
+    async fn put_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        body: Vec<u8>,
+        content_type: &str,
+    ) -> Result<(), ObjectError> {
+        // Encryption is the bucket's default (the project's KMS key), set by Terraform.
+        self.client
+            .put_object()
+            .bucket(bucket)
+            .key(key)
+            .content_type(content_type)
+            .body(body.into())
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|err| match classify(&err) {
+                (true, text) => ObjectError::Transient(text),
+                (false, text) => ObjectError::Permanent(text),
+            })
     }
 }

@@ -4,6 +4,8 @@ use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_types::error::display::DisplayErrorContext;
 
+use crate::ports::PortError;
+
 /// Error codes AWS services use for throttling and server-side trouble.
 const TRANSIENT_CODES: &[&str] = &[
     "ThrottlingException",
@@ -38,4 +40,15 @@ where
         _ => false,
     };
     (transient, text)
+}
+
+/// The failure as a port error, transient or not.
+pub fn port_error<E>(err: &SdkError<E, HttpResponse>) -> PortError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match classify(err) {
+        (true, text) => PortError::Transient(text),
+        (false, text) => PortError::Permanent(text),
+    }
 }

@@ -23,7 +23,7 @@ use crate::config::{ConfigError, Env};
 use crate::error::{ErrorType, HandlerError};
 use crate::model::{self, Action, ConfigItem, ConfigType, RequestItem, Status};
 use crate::ports::{
-    ApplyOutcome, ConfigTable, ObjectError, ObjectReader, RecordOutcome, StoreError,
+    ApplyOutcome, ConfigTable, ObjectError, ObjectReader, PortError, RecordOutcome,
 };
 use crate::text::truncate;
 pub use event::Detail;
@@ -385,10 +385,10 @@ fn success_message(c: &Change) -> String {
     }
 }
 
-fn store_failure(e: StoreError) -> HandlerError {
+fn store_failure(e: PortError) -> HandlerError {
     match e {
-        StoreError::Transient(text) => HandlerError::new(ErrorType::Retryable, text),
-        StoreError::Permanent(text) => HandlerError::new(ErrorType::Internal, text),
+        PortError::Transient(text) => HandlerError::new(ErrorType::Retryable, text),
+        PortError::Permanent(text) => HandlerError::new(ErrorType::Internal, text),
     }
 }
 

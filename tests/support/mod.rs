@@ -4,6 +4,7 @@
 
 pub mod moto;
 pub mod scenarios;
+pub mod stream;
 
 use aws_lambda_events::eventbridge::EventBridgeEvent;
 use serde_json::{json, Value};

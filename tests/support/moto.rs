@@ -142,6 +142,22 @@ impl MotoWorld {
     pub fn settings(&self) -> Settings {
         super::settings(&self.table)
     }
+
+    pub fn sdk(&self) -> &SdkConfig {
+        &self.config
+    }
+
+    pub fn dynamodb(&self) -> &aws_sdk_dynamodb::Client {
+        &self.dynamodb
+    }
+
+    pub fn s3(&self) -> &aws_sdk_s3::Client {
+        &self.s3
+    }
+
+    pub fn table_name(&self) -> &str {
+        &self.table
+    }
 }
 
 impl World for MotoWorld {

@@ -1,0 +1,87 @@
+//! Shared handling of a DynamoDB stream batch for `status-csv` and `notify`: pick the request
+//! items that were inserted, hand each to the handler, and answer with only the sequence
+//! numbers that failed (`ReportBatchItemFailures`), so Lambda retries just those.
+
+use std::future::Future;
+
+use aws_lambda_events::dynamodb::{Event, EventRecord};
+use aws_lambda_events::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
+use serde::Deserialize;
+use tracing::{debug, error, warn};
+
+use crate::model::{self, RequestItem};
+
+/// Why handling one record failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordError {
+    /// Worth retrying (S3 or SNS unavailable, throttled): its sequence number is reported.
+    Retry(String),
+    /// Can never succeed (a request item that cannot be turned into an outcome): logged as an
+    /// error for an operator and not reported, so it cannot block the shard.
+    Skip(String),
+}
+
+/// The request item a record inserted, if it inserted one.
+pub fn inserted_request(record: &EventRecord) -> Result<Option<RequestItem>, String> {
+    if record.event_name != "INSERT" {
+        return Ok(None);
+    }
+    #[derive(Deserialize)]
+    struct Key {
+        pk: Option<String>,
+    }
+    let key: Key = serde_dynamo::from_item(record.change.new_image.clone())
+        .map_err(|e| format!("new image has no readable pk: {e}"))?;
+    if !key.pk.as_deref().is_some_and(model::is_request_pk) {
+        return Ok(None);
+    }
+    serde_dynamo::from_item(record.change.new_image.clone())
+        .map(Some)
+        .map_err(|e| format!("request item does not decode: {e}"))
+}
+
+/// Runs `handle` for every inserted request item of the batch, one at a time, in order.
+pub async fn for_each_inserted_request<F, Fut>(
+    handler: &'static str,
+    event: Event,
+    mut handle: F,
+) -> DynamoDbEventResponse
+where
+    F: FnMut(RequestItem) -> Fut,
+    Fut: Future<Output = Result<(), RecordError>>,
+{
+    let mut response = DynamoDbEventResponse::default();
+    for record in event.records {
+        let sequence = record.change.sequence_number.clone();
+        let request = match inserted_request(&record) {
+            Ok(Some(request)) => request,
+            Ok(None) => {
+                debug!(handler, sequence, event_name = %record.event_name, "skipped: not a request insert");
+                continue;
+            }
+            Err(reason) => {
+                error!(handler, sequence, stream_event_id = %record.event_id, %reason, "skipped malformed stream record");
+                continue;
+            }
+        };
+        let (record_id, event_id) = (request.record_id.clone(), request.event_id.clone());
+        match handle(request).await {
+            Ok(()) => {}
+            Err(RecordError::Skip(reason)) => {
+                error!(handler, sequence, %record_id, %event_id, %reason, "skipped request item that cannot be handled");
+            }
+            Err(RecordError::Retry(reason)) => match sequence {
+                Some(sequence) => {
+                    warn!(handler, %sequence, %record_id, %event_id, %reason, "failed; reported for retry");
+                    let mut failure = DynamoDbBatchItemFailure::default();
+                    failure.item_identifier = Some(sequence);
+                    response.batch_item_failures.push(failure);
+                }
+                None => {
+                    error!(handler, %record_id, %event_id, %reason, "failed, and the record has no sequence number to report");
+                }
+            },
+        }
+    }
+    response
+}

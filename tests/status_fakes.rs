@@ -1,0 +1,179 @@
+//! `status-csv` and `notify` failure handling against the fakes: per-record failures,
+//! skipped records, retries that deliver exactly once.
+mod support;
+
+use sfbridge::adapters::memory::{MemoryObjects, MemoryTable, MemoryTopic};
+use sfbridge::model::{self, Action, ConfigItem, ConfigType, NotifyMarker, RequestItem, Status};
+use sfbridge::notify::Notify;
+use sfbridge::status_csv::{self, StatusCsv};
+use support::stream::{batch, record};
+
+fn request(n: u32, status: Status, action: Option<Action>) -> RequestItem {
+    let record_id = format!("a0B5g00000Rec{n:02}");
+    RequestItem {
+        pk: model::request_pk(&record_id),
+        sk: model::request_sk(&format!("ev-{n}")),
+        record_id,
+        event_id: format!("ev-{n}"),
+        action,
+        region: Some("emea-uk".into()),
+        config_type: Some(ConfigType::Holiday),
+        config_key: Some("2026-12-25".into()),
+        status,
+        message: "Holiday added.".into(),
+        processed_at: "2026-11-27T10:00:00.000Z".into(),
+        requested_by: None,
+        ttl: 1,
+    }
+}
+
+fn config_item() -> ConfigItem {
+    ConfigItem {
+        pk: model::region_pk("emea-uk"),
+        sk: model::config_sk(ConfigType::Holiday, "2026-12-25"),
+        name: Some("Christmas".into()),
+        message: None,
+        open: None,
+        close: None,
+        tz: None,
+        record_id: "a0B5g00000Rec01".into(),
+        event_id: "ev-1".into(),
+        event_time: "2026-11-27T09:00:00.000000000Z".into(),
+        requested_by: None,
+        updated_at: "2026-11-27T10:00:00.000Z".into(),
+        deleted: None,
+        ttl: None,
+    }
+}
+
+/// Three request inserts among records neither handler acts on, and one malformed request.
+fn mixed_batch() -> aws_lambda_events::dynamodb::Event {
+    let malformed =
+        serde_json::json!({"pk": "REQUEST#a0B5g00000Rec09", "sk": "EVENT#x", "status": 7});
+    batch(vec![
+        record(
+            "100",
+            "INSERT",
+            &request(1, Status::Success, Some(Action::Add)),
+        ),
+        record("200", "INSERT", &config_item()),
+        record(
+            "300",
+            "INSERT",
+            &request(2, Status::Success, Some(Action::Delete)),
+        ),
+        record(
+            "400",
+            "MODIFY",
+            &request(5, Status::Success, Some(Action::Add)),
+        ),
+        record(
+            "500",
+            "REMOVE",
+            &request(6, Status::Success, Some(Action::Add)),
+        ),
+        record(
+            "600",
+            "INSERT",
+            &NotifyMarker::new("a0B5g00000Rec01", "ev-1", "sent", 1),
+        ),
+        record("700", "INSERT", &malformed),
+        record(
+            "800",
+            "INSERT",
+            &request(3, Status::Fail, Some(Action::Add)),
+        ),
+    ])
+}
+
+fn csv_handler() -> StatusCsv<MemoryObjects> {
+    StatusCsv::new(
+        MemoryObjects::new(),
+        status_csv::Settings {
+            bucket: "status-bucket".into(),
+            prefix: "status/".into(),
+        },
+    )
+}
+
+#[tokio::test]
+async fn s3_failing_for_one_record_reports_only_its_sequence_number() {
+    let handler = csv_handler();
+    handler
+        .objects()
+        .fail_writes_to("status/a0B5g00000Rec02-event-deleted-2026-11-27-10_00_00.csv");
+    let response = handler.handle(mixed_batch()).await.expect("handled");
+    let failed: Vec<_> = response
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(failed, vec!["300"]);
+    let keys: Vec<String> = handler
+        .objects()
+        .all()
+        .into_keys()
+        .map(|(_, k)| k)
+        .collect();
+    assert_eq!(
+        keys,
+        vec![
+            "status/a0B5g00000Rec01-event-created-2026-11-27-10_00_00.csv",
+            "status/a0B5g00000Rec03-event-rejected-2026-11-27-10_00_00.csv",
+        ],
+        "the others were written; config items, modifications, removals, markers and the malformed record were not"
+    );
+}
+
+#[tokio::test]
+async fn notify_retries_only_failed_records_and_sends_each_outcome_once() {
+    let handler = Notify::new(MemoryTable::new(), MemoryTopic::new());
+    let now = chrono::Utc::now();
+
+    handler.topic().set_unavailable(true);
+    let response = handler.handle(mixed_batch(), now).await.expect("handled");
+    let failed: Vec<_> = response
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        failed,
+        vec!["100", "300", "800"],
+        "every publish failed; only request inserts reported"
+    );
+    assert!(handler.topic().published().is_empty());
+
+    // Lambda retries; SNS is back. Each outcome goes out once, then replays send nothing.
+    handler.topic().set_unavailable(false);
+    for _ in 0..3 {
+        let response = handler.handle(mixed_batch(), now).await.expect("handled");
+        assert!(response.batch_item_failures.is_empty());
+    }
+    let subjects: Vec<String> = handler
+        .topic()
+        .published()
+        .into_iter()
+        .map(|m| m.subject)
+        .collect();
+    assert_eq!(
+        subjects,
+        vec![
+            "Config request a0B5g00000Rec01: Success (applied)",
+            "Config request a0B5g00000Rec02: Success (applied)",
+            "Config request a0B5g00000Rec03: Fail (not applied)",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn notify_with_the_table_down_publishes_nothing_and_reports_every_request() {
+    let handler = Notify::new(MemoryTable::new(), MemoryTopic::new());
+    handler.ledger().set_unavailable(true);
+    let response = handler
+        .handle(mixed_batch(), chrono::Utc::now())
+        .await
+        .expect("handled");
+    assert_eq!(response.batch_item_failures.len(), 3);
+    assert!(handler.topic().published().is_empty());
+}
