@@ -11,6 +11,7 @@ help:
 	@echo "make build-zips  release bootstrap for provided.al2023 (ARCH=$(ARCH)) -> dist/<handler>.zip + manifest"
 	@echo "make check-zips  zip contents, manifest and reproducibility of dist/"
 	@echo "make demo        the local round trip (arrives with issue 6)"
+	@echo "make bench       handler work per event, in process, against in-memory fakes"
 
 test: lint cargo-test
 
@@ -39,9 +40,9 @@ demo:
 	@echo "  local AWS; see README.md." >&2
 	@exit 1
 
+# Handler work per event against in-memory fakes (issue 10 adds start-up, RSS and zip sizes).
 bench:
-	@echo "make bench: arrives with issue 10." >&2
-	@exit 1
+	cargo bench --locked --bench handlers
 
 clean:
 	scripts/local-aws.sh stop || true

@@ -19,9 +19,19 @@ pub fn timeouts() -> TimeoutConfig {
         .build()
 }
 
-pub async fn load() -> SdkConfig {
+/// For `connect-lookup`: Amazon Connect waits at most 8 seconds for the whole invocation, and
+/// a caller hears the silence; give up well before.
+pub fn connect_timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_millis(500))
+        .operation_attempt_timeout(Duration::from_millis(1000))
+        .operation_timeout(Duration::from_millis(2500))
+        .build()
+}
+
+pub async fn load(timeouts: TimeoutConfig) -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
-        .timeout_config(timeouts())
+        .timeout_config(timeouts)
         .load()
         .await
 }

@@ -11,16 +11,23 @@ pub enum Handler {
     Ingest,
     StatusCsv,
     Notify,
+    ConnectLookup,
 }
 
 impl Handler {
-    pub const ALL: &'static [Handler] = &[Handler::Ingest, Handler::StatusCsv, Handler::Notify];
+    pub const ALL: &'static [Handler] = &[
+        Handler::Ingest,
+        Handler::StatusCsv,
+        Handler::Notify,
+        Handler::ConnectLookup,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Handler::Ingest => "ingest",
             Handler::StatusCsv => "status-csv",
             Handler::Notify => "notify",
+            Handler::ConnectLookup => "connect-lookup",
         }
     }
 

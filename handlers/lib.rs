@@ -7,7 +7,9 @@
 
 pub mod adapters;
 pub mod aws;
+pub mod calendar;
 pub mod config;
+pub mod connect_lookup;
 pub mod dispatch;
 pub mod error;
 pub mod ingest;

@@ -56,5 +56,6 @@ async fn run(handler: Handler) -> Result<(), lambda_runtime::Error> {
         Handler::Ingest => sfbridge::ingest::run().await,
         Handler::StatusCsv => sfbridge::status_csv::run().await,
         Handler::Notify => sfbridge::notify::run().await,
+        Handler::ConnectLookup => sfbridge::connect_lookup::run().await,
     }
 }

@@ -143,3 +143,26 @@ pub trait NotifyLedger {
         ttl: i64,
     ) -> impl Future<Output = Result<(), PortError>> + Send;
 }
+
+/// The configuration table, read side only: all `connect-lookup` is given, so its code path
+/// cannot write.
+pub trait ConfigReader {
+    /// The items of one region with these sort keys, in one round trip; absent ones are left
+    /// out. Tombstones are returned as stored: callers decide.
+    fn get_config(
+        &self,
+        region: &str,
+        sort_keys: &[String],
+    ) -> impl Future<Output = Result<Vec<ConfigItem>, PortError>> + Send;
+}
+
+/// A borrowed reader reads the same table.
+impl<T: ConfigReader + Sync> ConfigReader for &T {
+    fn get_config(
+        &self,
+        region: &str,
+        sort_keys: &[String],
+    ) -> impl Future<Output = Result<Vec<ConfigItem>, PortError>> + Send {
+        (**self).get_config(region, sort_keys)
+    }
+}

@@ -24,7 +24,7 @@ fn unknown_handler_exits_non_zero_listing_the_valid_names() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr.contains("unknown handler \"nope\""), "{stderr}");
     assert!(
-        stderr.contains("valid handlers: ingest, status-csv, notify"),
+        stderr.contains("valid handlers: ingest, status-csv, notify, connect-lookup"),
         "{stderr}"
     );
 }
@@ -60,6 +60,7 @@ fn missing_configuration_fails_at_start_up_naming_the_variable() {
         ("status-csv", vec![], "STATUS_BUCKET"),
         ("notify", vec![], "CONFIG_TABLE"),
         ("notify", vec![("CONFIG_TABLE", "t")], "STATUS_TOPIC_ARN"),
+        ("connect-lookup", vec![], "CONFIG_TABLE"),
     ] {
         let mut cmd = bootstrap();
         cmd.env("_HANDLER", handler).envs(set);

@@ -3,14 +3,14 @@
 
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
-use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 use std::collections::HashMap;
 
 use super::sdk_errors::port_error;
 use crate::model::{ConfigItem, NotifyMarker, RequestItem};
 use crate::ports::{
-    ApplyOutcome, ClaimOutcome, ConfigTable, NotifyLedger, PortError, RecordOutcome,
+    ApplyOutcome, ClaimOutcome, ConfigReader, ConfigTable, NotifyLedger, PortError, RecordOutcome,
 };
 
 /// Only a request item that does not exist yet may be written: this is the idempotency check.
@@ -180,5 +180,63 @@ impl NotifyLedger for DynamoTable {
             .await
             .map(|_| ())
             .map_err(|err| port_error(&err))
+    }
+}
+
+/// BatchGetItem may hand back keys it did not get to (throttling); ask again for those only.
+const BATCH_GET_ATTEMPTS: usize = 3;
+
+impl ConfigReader for DynamoTable {
+    async fn get_config(
+        &self,
+        region: &str,
+        sort_keys: &[String],
+    ) -> Result<Vec<ConfigItem>, PortError> {
+        let pk = crate::model::region_pk(region);
+        let keys: Vec<HashMap<String, AttributeValue>> = sort_keys
+            .iter()
+            .map(|sk| {
+                HashMap::from([
+                    ("pk".to_string(), AttributeValue::S(pk.clone())),
+                    ("sk".to_string(), AttributeValue::S(sk.clone())),
+                ])
+            })
+            .collect();
+        let mut request = Some(
+            KeysAndAttributes::builder()
+                .set_keys(Some(keys))
+                .build()
+                .map_err(|e| PortError::Permanent(format!("cannot build keys: {e}")))?,
+        );
+        let mut items = Vec::new();
+        for _ in 0..BATCH_GET_ATTEMPTS {
+            let Some(keys) = request.take() else { break };
+            let out = self
+                .client
+                .batch_get_item()
+                .request_items(&self.table, keys)
+                .send()
+                .await
+                .map_err(|err| port_error(&err))?;
+            for item in out
+                .responses
+                .and_then(|mut r| r.remove(&self.table))
+                .unwrap_or_default()
+            {
+                items.push(serde_dynamo::from_item(item).map_err(|e| {
+                    PortError::Permanent(format!("config item does not decode: {e}"))
+                })?);
+            }
+            request = out
+                .unprocessed_keys
+                .and_then(|mut u| u.remove(&self.table))
+                .filter(|k| !k.keys().is_empty());
+        }
+        match request {
+            None => Ok(items),
+            Some(_) => Err(PortError::Transient(
+                "BatchGetItem left keys unprocessed".into(),
+            )),
+        }
     }
 }

@@ -7,8 +7,8 @@ use std::sync::Mutex;
 
 use crate::model::{ConfigItem, NotifyMarker, RequestItem};
 use crate::ports::{
-    ApplyOutcome, ClaimOutcome, ConfigTable, Message, NotifyLedger, ObjectError, ObjectReader,
-    ObjectWriter, PortError, RecordOutcome, Topic,
+    ApplyOutcome, ClaimOutcome, ConfigReader, ConfigTable, Message, NotifyLedger, ObjectError,
+    ObjectReader, ObjectWriter, PortError, RecordOutcome, Topic,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,6 +107,25 @@ impl ConfigTable for MemoryTable {
         }
         items.insert(key, StoredItem::Request(request.clone()));
         Ok(RecordOutcome::Recorded)
+    }
+}
+
+impl ConfigReader for MemoryTable {
+    async fn get_config(
+        &self,
+        region: &str,
+        sort_keys: &[String],
+    ) -> Result<Vec<ConfigItem>, PortError> {
+        self.check_available()?;
+        let pk = crate::model::region_pk(region);
+        let items = self.lock();
+        Ok(sort_keys
+            .iter()
+            .filter_map(|sk| match items.get(&(pk.clone(), sk.clone())) {
+                Some(StoredItem::Config(c)) => Some(c.clone()),
+                _ => None,
+            })
+            .collect())
     }
 }
 

@@ -419,7 +419,7 @@ fn log_outcome(id: &Identity, region: &str, outcome: Outcome, message: &str) {
 /// The Lambda entry point: configuration and clients once, then the runtime loop.
 pub async fn run() -> Result<(), lambda_runtime::Error> {
     let settings = Settings::from_env(&Env::process())?;
-    let sdk = crate::aws::load().await;
+    let sdk = crate::aws::load(crate::aws::timeouts()).await;
     let table = DynamoTable::new(aws_sdk_dynamodb::Client::new(&sdk), settings.table.clone());
     let objects = S3Objects::new(crate::aws::s3_client(&sdk));
     let ingest = Ingest::new(table, objects, settings);

@@ -99,7 +99,7 @@ impl<L: NotifyLedger, T: Topic> Notify<L, T> {
 /// The Lambda entry point.
 pub async fn run() -> Result<(), lambda_runtime::Error> {
     let settings = Settings::from_env(&Env::process())?;
-    let sdk = crate::aws::load().await;
+    let sdk = crate::aws::load(crate::aws::timeouts()).await;
     let handler = Notify::new(
         DynamoTable::new(aws_sdk_dynamodb::Client::new(&sdk), settings.table.clone()),
         SnsTopic::new(aws_sdk_sns::Client::new(&sdk), settings.topic_arn.clone()),

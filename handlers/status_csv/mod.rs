@@ -74,7 +74,7 @@ impl<W: ObjectWriter> StatusCsv<W> {
 /// The Lambda entry point.
 pub async fn run() -> Result<(), lambda_runtime::Error> {
     let settings = Settings::from_env(&Env::process())?;
-    let sdk = crate::aws::load().await;
+    let sdk = crate::aws::load(crate::aws::timeouts()).await;
     let handler = StatusCsv::new(S3Objects::new(crate::aws::s3_client(&sdk)), settings);
     let handler = &handler;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Event>| async move {
