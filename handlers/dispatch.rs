@@ -11,6 +11,7 @@ pub enum Handler {
     Ingest,
     StatusCsv,
     Notify,
+    FlowGuard,
     ConnectLookup,
 }
 
@@ -19,6 +20,7 @@ impl Handler {
         Handler::Ingest,
         Handler::StatusCsv,
         Handler::Notify,
+        Handler::FlowGuard,
         Handler::ConnectLookup,
     ];
 
@@ -27,6 +29,7 @@ impl Handler {
             Handler::Ingest => "ingest",
             Handler::StatusCsv => "status-csv",
             Handler::Notify => "notify",
+            Handler::FlowGuard => "flow-guard",
             Handler::ConnectLookup => "connect-lookup",
         }
     }

@@ -12,6 +12,7 @@ pub mod config;
 pub mod connect_lookup;
 pub mod dispatch;
 pub mod error;
+pub mod flow_guard;
 pub mod ingest;
 pub mod model;
 pub mod notify;

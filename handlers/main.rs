@@ -56,6 +56,7 @@ async fn run(handler: Handler) -> Result<(), lambda_runtime::Error> {
         Handler::Ingest => sfbridge::ingest::run().await,
         Handler::StatusCsv => sfbridge::status_csv::run().await,
         Handler::Notify => sfbridge::notify::run().await,
+        Handler::FlowGuard => sfbridge::flow_guard::run().await,
         Handler::ConnectLookup => sfbridge::connect_lookup::run().await,
     }
 }

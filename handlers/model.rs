@@ -102,6 +102,15 @@ pub fn notify_pk(record_id: &str) -> String {
     format!("NOTIFY#{record_id}")
 }
 
+/// `flow-guard`'s counter for one flow and clock hour (`HOUR#<YYYY-MM-DDTHH>`).
+pub fn guard_pk(flow: &str) -> String {
+    format!("FLOWGUARD#{flow}")
+}
+
+pub fn guard_sk(hour: &str) -> String {
+    format!("HOUR#{hour}")
+}
+
 /// Whether a partition key is a request item's: the only items the stream handlers act on.
 pub fn is_request_pk(pk: &str) -> bool {
     pk.starts_with("REQUEST#")

@@ -166,3 +166,62 @@ impl<T: ConfigReader + Sync> ConfigReader for &T {
         (**self).get_config(region, sort_keys)
     }
 }
+
+/// What DescribeFlow says about a flow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlowState {
+    /// `Active`, `Suspended`, `Errored`, `Draft`, `Deprecated`, `Deleted`.
+    pub status: String,
+    pub last_run_status: Option<String>,
+    pub last_run_message: Option<String>,
+}
+
+impl FlowState {
+    pub fn is_active(&self) -> bool {
+        self.status == "Active"
+    }
+}
+
+/// AppFlow, as `flow-guard` needs it.
+pub trait Flows {
+    /// `None` when the flow does not exist.
+    fn describe(
+        &self,
+        flow: &str,
+    ) -> impl Future<Output = Result<Option<FlowState>, PortError>> + Send;
+    /// Activates a scheduled or event-triggered flow.
+    fn start(&self, flow: &str) -> impl Future<Output = Result<(), PortError>> + Send;
+    /// Deactivates it.
+    fn stop(&self, flow: &str) -> impl Future<Output = Result<(), PortError>> + Send;
+}
+
+/// `flow-guard`'s counters, per flow per clock hour, in the table (with `ttl`).
+pub trait GuardLedger {
+    /// Counts one reactivation if fewer than `max` were counted this hour; `false` when the
+    /// cap is reached (nothing counted).
+    fn count_reactivation(
+        &self,
+        flow: &str,
+        hour: &str,
+        max: u32,
+        ttl: i64,
+    ) -> impl Future<Output = Result<bool, PortError>> + Send;
+
+    /// `true` the first time a support message of this `kind` is claimed for the flow this
+    /// hour, `false` after: one email per cause per hour, however often AppFlow reports it.
+    fn claim_alert(
+        &self,
+        flow: &str,
+        hour: &str,
+        kind: &str,
+        ttl: i64,
+    ) -> impl Future<Output = Result<bool, PortError>> + Send;
+
+    /// Gives a claim back when its message could not be sent, so a retry can send it.
+    fn release_alert(
+        &self,
+        flow: &str,
+        hour: &str,
+        kind: &str,
+    ) -> impl Future<Output = Result<(), PortError>> + Send;
+}

@@ -24,7 +24,7 @@ fn unknown_handler_exits_non_zero_listing_the_valid_names() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr.contains("unknown handler \"nope\""), "{stderr}");
     assert!(
-        stderr.contains("valid handlers: ingest, status-csv, notify, connect-lookup"),
+        stderr.contains("valid handlers: ingest, status-csv, notify, flow-guard, connect-lookup"),
         "{stderr}"
     );
 }
@@ -61,6 +61,13 @@ fn missing_configuration_fails_at_start_up_naming_the_variable() {
         ("notify", vec![], "CONFIG_TABLE"),
         ("notify", vec![("CONFIG_TABLE", "t")], "STATUS_TOPIC_ARN"),
         ("connect-lookup", vec![], "CONFIG_TABLE"),
+        ("flow-guard", vec![], "MANAGED_FLOWS"),
+        ("flow-guard", vec![("MANAGED_FLOWS", "a,b")], "CONFIG_TABLE"),
+        (
+            "flow-guard",
+            vec![("MANAGED_FLOWS", "a"), ("CONFIG_TABLE", "t")],
+            "SUPPORT_TOPIC_ARN",
+        ),
     ] {
         let mut cmd = bootstrap();
         cmd.env("_HANDLER", handler).envs(set);

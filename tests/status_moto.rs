@@ -84,75 +84,6 @@ async fn status_objects(s3: &aws_sdk_s3::Client, bucket: &str) -> BTreeMap<Strin
     out
 }
 
-/// Creates a topic with an SQS subscription; returns (topic arn, queue url).
-async fn topic_with_queue(w: &MotoWorld) -> (String, String) {
-    let sns = aws_sdk_sns::Client::new(w.sdk());
-    let sqs = aws_sdk_sqs::Client::new(w.sdk());
-    let topic = sns
-        .create_topic()
-        .name(unique("status"))
-        .send()
-        .await
-        .expect("topic");
-    let topic_arn = topic.topic_arn().expect("arn").to_string();
-    let queue = sqs
-        .create_queue()
-        .queue_name(unique("mail"))
-        .send()
-        .await
-        .expect("queue");
-    let queue_url = queue.queue_url().expect("url").to_string();
-    let attrs = sqs
-        .get_queue_attributes()
-        .queue_url(&queue_url)
-        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
-        .send()
-        .await
-        .expect("queue attributes");
-    let queue_arn = attrs
-        .attributes()
-        .and_then(|a| a.get(&aws_sdk_sqs::types::QueueAttributeName::QueueArn))
-        .expect("queue arn")
-        .clone();
-    sns.subscribe()
-        .topic_arn(&topic_arn)
-        .protocol("sqs")
-        .endpoint(queue_arn)
-        .send()
-        .await
-        .expect("subscribe");
-    (topic_arn, queue_url)
-}
-
-/// Every message on the queue now (SNS envelopes, parsed).
-async fn drain(w: &MotoWorld, queue_url: &str) -> Vec<Value> {
-    let sqs = aws_sdk_sqs::Client::new(w.sdk());
-    let mut out = Vec::new();
-    loop {
-        let got = sqs
-            .receive_message()
-            .queue_url(queue_url)
-            .max_number_of_messages(10)
-            .wait_time_seconds(1)
-            .send()
-            .await
-            .expect("receive");
-        let messages = got.messages();
-        if messages.is_empty() {
-            return out;
-        }
-        for m in messages {
-            out.push(serde_json::from_str(m.body().expect("body")).expect("SNS envelope"));
-            sqs.delete_message()
-                .queue_url(queue_url)
-                .receipt_handle(m.receipt_handle().expect("handle"))
-                .send()
-                .await
-                .expect("delete");
-        }
-    }
-}
-
 #[tokio::test]
 async fn a_mixed_batch_gives_three_csvs_and_three_messages_and_a_replay_adds_none() {
     let w = MotoWorld::new().await;
@@ -222,7 +153,7 @@ async fn a_mixed_batch_gives_three_csvs_and_three_messages_and_a_replay_adds_non
     );
 
     // notify
-    let (topic_arn, queue_url) = topic_with_queue(&w).await;
+    let (topic_arn, queue_url) = w.topic_with_queue().await;
     let notify = Notify::new(
         DynamoTable::new(w.dynamodb().clone(), w.table_name()),
         SnsTopic::new(aws_sdk_sns::Client::new(w.sdk()), topic_arn),
@@ -230,7 +161,7 @@ async fn a_mixed_batch_gives_three_csvs_and_three_messages_and_a_replay_adds_non
     let now = chrono::Utc::now();
     let response = notify.handle(batch.clone(), now).await.expect("handled");
     assert!(response.batch_item_failures.is_empty());
-    let messages = drain(&w, &queue_url).await;
+    let messages = w.drain(&queue_url).await;
     assert_eq!(messages.len(), 3, "{messages:?}");
     let attr = |m: &Value, name: &str| {
         m["MessageAttributes"][name]["Value"]
@@ -273,7 +204,7 @@ async fn a_mixed_batch_gives_three_csvs_and_three_messages_and_a_replay_adds_non
     );
     let response = notify.handle(batch.clone(), now).await.expect("replayed");
     assert!(response.batch_item_failures.is_empty());
-    assert!(drain(&w, &queue_url).await.is_empty(), "no second message");
+    assert!(w.drain(&queue_url).await.is_empty(), "no second message");
 
     // notify's markers went through the stream too; neither handler acts on them.
     let with_markers = stream::read_all(w.sdk(), w.dynamodb(), w.table_name()).await;
@@ -281,8 +212,5 @@ async fn a_mixed_batch_gives_three_csvs_and_three_messages_and_a_replay_adds_non
     csv.handle(with_markers.clone()).await.expect("handled");
     assert_eq!(status_objects(w.s3(), &bucket).await.len(), 3);
     notify.handle(with_markers, now).await.expect("handled");
-    assert!(
-        drain(&w, &queue_url).await.is_empty(),
-        "markers do not loop"
-    );
+    assert!(w.drain(&queue_url).await.is_empty(), "markers do not loop");
 }

@@ -3,6 +3,7 @@
 
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
 use std::collections::HashMap;
@@ -10,7 +11,8 @@ use std::collections::HashMap;
 use super::sdk_errors::port_error;
 use crate::model::{ConfigItem, NotifyMarker, RequestItem};
 use crate::ports::{
-    ApplyOutcome, ClaimOutcome, ConfigReader, ConfigTable, NotifyLedger, PortError, RecordOutcome,
+    ApplyOutcome, ClaimOutcome, ConfigReader, ConfigTable, GuardLedger, NotifyLedger, PortError,
+    RecordOutcome,
 };
 
 /// Only a request item that does not exist yet may be written: this is the idempotency check.
@@ -238,5 +240,85 @@ impl ConfigReader for DynamoTable {
                 "BatchGetItem left keys unprocessed".into(),
             )),
         }
+    }
+}
+
+impl GuardLedger for DynamoTable {
+    async fn count_reactivation(
+        &self,
+        flow: &str,
+        hour: &str,
+        max: u32,
+        ttl: i64,
+    ) -> Result<bool, PortError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", AttributeValue::S(crate::model::guard_pk(flow)))
+            .key("sk", AttributeValue::S(crate::model::guard_sk(hour)))
+            .update_expression("SET #n = if_not_exists(#n, :zero) + :one, #ttl = :ttl")
+            .condition_expression("attribute_not_exists(#n) OR #n < :max")
+            .expression_attribute_names("#n", "reactivations")
+            .expression_attribute_names("#ttl", "ttl")
+            .expression_attribute_values(":zero", AttributeValue::N("0".into()))
+            .expression_attribute_values(":one", AttributeValue::N("1".into()))
+            .expression_attribute_values(":max", AttributeValue::N(max.to_string()))
+            .expression_attribute_values(":ttl", AttributeValue::N(ttl.to_string()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(err) => match err.as_service_error() {
+                Some(UpdateItemError::ConditionalCheckFailedException(_)) => Ok(false),
+                _ => Err(port_error(&err)),
+            },
+        }
+    }
+
+    async fn claim_alert(
+        &self,
+        flow: &str,
+        hour: &str,
+        kind: &str,
+        ttl: i64,
+    ) -> Result<bool, PortError> {
+        let result = self
+            .client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", AttributeValue::S(crate::model::guard_pk(flow)))
+            .key("sk", AttributeValue::S(crate::model::guard_sk(hour)))
+            .update_expression("ADD #alerts :kind SET #ttl = :ttl")
+            .condition_expression("attribute_not_exists(#alerts) OR NOT contains(#alerts, :k)")
+            .expression_attribute_names("#alerts", "alerts")
+            .expression_attribute_names("#ttl", "ttl")
+            .expression_attribute_values(":kind", AttributeValue::Ss(vec![kind.to_string()]))
+            .expression_attribute_values(":k", AttributeValue::S(kind.to_string()))
+            .expression_attribute_values(":ttl", AttributeValue::N(ttl.to_string()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(err) => match err.as_service_error() {
+                Some(UpdateItemError::ConditionalCheckFailedException(_)) => Ok(false),
+                _ => Err(port_error(&err)),
+            },
+        }
+    }
+
+    async fn release_alert(&self, flow: &str, hour: &str, kind: &str) -> Result<(), PortError> {
+        self.client
+            .update_item()
+            .table_name(&self.table)
+            .key("pk", AttributeValue::S(crate::model::guard_pk(flow)))
+            .key("sk", AttributeValue::S(crate::model::guard_sk(hour)))
+            .update_expression("DELETE #alerts :kind")
+            .expression_attribute_names("#alerts", "alerts")
+            .expression_attribute_values(":kind", AttributeValue::Ss(vec![kind.to_string()]))
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(|err| port_error(&err))
     }
 }

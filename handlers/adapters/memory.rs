@@ -1,14 +1,14 @@
 //! In-memory fakes of the ports, with the same conditional semantics as the AWS adapters, for
 //! unit tests, property tests and benchmarks.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use crate::model::{ConfigItem, NotifyMarker, RequestItem};
 use crate::ports::{
-    ApplyOutcome, ClaimOutcome, ConfigReader, ConfigTable, Message, NotifyLedger, ObjectError,
-    ObjectReader, ObjectWriter, PortError, RecordOutcome, Topic,
+    ApplyOutcome, ClaimOutcome, ConfigReader, ConfigTable, FlowState, Flows, GuardLedger, Message,
+    NotifyLedger, ObjectError, ObjectReader, ObjectWriter, PortError, RecordOutcome, Topic,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,6 +23,8 @@ type Key = (String, String);
 #[derive(Default)]
 pub struct MemoryTable {
     items: Mutex<BTreeMap<Key, StoredItem>>,
+    /// flow-guard counters: (flow, hour) -> (reactivations, alert kinds claimed).
+    guard: Mutex<BTreeMap<Key, (u32, BTreeSet<String>)>>,
     unavailable: AtomicBool,
 }
 
@@ -126,6 +128,51 @@ impl ConfigReader for MemoryTable {
                 _ => None,
             })
             .collect())
+    }
+}
+
+impl GuardLedger for MemoryTable {
+    async fn count_reactivation(
+        &self,
+        flow: &str,
+        hour: &str,
+        max: u32,
+        _ttl: i64,
+    ) -> Result<bool, PortError> {
+        self.check_available()?;
+        let mut guard = self.guard.lock().unwrap_or_else(|p| p.into_inner());
+        let entry = guard
+            .entry((flow.to_string(), hour.to_string()))
+            .or_default();
+        if entry.0 >= max {
+            return Ok(false);
+        }
+        entry.0 += 1;
+        Ok(true)
+    }
+
+    async fn claim_alert(
+        &self,
+        flow: &str,
+        hour: &str,
+        kind: &str,
+        _ttl: i64,
+    ) -> Result<bool, PortError> {
+        self.check_available()?;
+        let mut guard = self.guard.lock().unwrap_or_else(|p| p.into_inner());
+        let entry = guard
+            .entry((flow.to_string(), hour.to_string()))
+            .or_default();
+        Ok(entry.1.insert(kind.to_string()))
+    }
+
+    async fn release_alert(&self, flow: &str, hour: &str, kind: &str) -> Result<(), PortError> {
+        self.check_available()?;
+        let mut guard = self.guard.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(entry) = guard.get_mut(&(flow.to_string(), hour.to_string())) {
+            entry.1.remove(kind);
+        }
+        Ok(())
     }
 }
 
@@ -279,5 +326,86 @@ impl ObjectReader for MemoryObjects {
             }),
             Some(body) => Ok(body.clone()),
         }
+    }
+}
+
+/// AppFlow in memory: flows with a status, and every call made, in order.
+#[derive(Default)]
+pub struct MemoryFlows {
+    flows: Mutex<BTreeMap<String, FlowState>>,
+    calls: Mutex<Vec<String>>,
+}
+
+impl MemoryFlows {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn set(&self, flow: &str, status: &str, last_run_message: Option<&str>) {
+        self.flows.lock().unwrap_or_else(|p| p.into_inner()).insert(
+            flow.to_string(),
+            FlowState {
+                status: status.to_string(),
+                last_run_status: last_run_message.map(|_| "Error".to_string()),
+                last_run_message: last_run_message.map(str::to_string),
+            },
+        );
+    }
+
+    pub fn status(&self, flow: &str) -> Option<String> {
+        self.flows
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(flow)
+            .map(|f| f.status.clone())
+    }
+
+    /// Calls as `"describe <flow>"`, `"start <flow>"`, `"stop <flow>"`.
+    pub fn calls(&self) -> Vec<String> {
+        self.calls.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    fn record(&self, call: &str, flow: &str) {
+        self.calls
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(format!("{call} {flow}"));
+    }
+
+    fn set_status(&self, flow: &str, status: &str) -> Result<(), PortError> {
+        match self
+            .flows
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get_mut(flow)
+        {
+            Some(f) => {
+                f.status = status.to_string();
+                Ok(())
+            }
+            None => Err(PortError::Permanent(format!("flow {flow} not found"))),
+        }
+    }
+}
+
+impl Flows for MemoryFlows {
+    async fn describe(&self, flow: &str) -> Result<Option<FlowState>, PortError> {
+        self.record("describe", flow);
+        Ok(self
+            .flows
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(flow)
+            .cloned())
+    }
+
+    async fn start(&self, flow: &str) -> Result<(), PortError> {
+        self.record("start", flow);
+        self.set_status(flow, "Active")
+    }
+
+    async fn stop(&self, flow: &str) -> Result<(), PortError> {
+        self.record("stop", flow);
+        self.set_status(flow, "Suspended")
     }
 }

@@ -1,5 +1,6 @@
 //! Implementations of `crate::ports`: AWS SDK adapters and in-memory fakes for tests.
 
+pub mod appflow;
 pub mod dynamodb;
 pub mod memory;
 pub mod s3;

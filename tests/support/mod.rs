@@ -2,6 +2,8 @@
 //! implementations (in-memory fakes, and the AWS adapters against the local moto server).
 #![allow(dead_code)]
 
+pub mod fake_appflow;
+pub mod logs;
 pub mod moto;
 pub mod scenarios;
 pub mod stream;

@@ -1,0 +1,221 @@
+//! Why a flow failed, from the text AppFlow gives (event fields and DescribeFlow's last-run
+//! message), and what a person should do about it. A cause that needs a person wins over a
+//! transient-looking one in the same text; an unrecognised cause goes to a person, because
+//! restarting blindly can loop.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    // Transient: a restart can help.
+    Throttled,
+    ServerError,
+    Timeout,
+    // A person must act.
+    TokenExpired,
+    InsufficientAccess,
+    MissingObjectOrField,
+    AccessDenied,
+    DeletedResource,
+    Unknown,
+}
+
+/// Lower-case needles, in priority order: person-needing causes first.
+const PATTERNS: &[(Cause, &[&str])] = &[
+    (
+        Cause::TokenExpired,
+        &[
+            "invalid_grant",
+            "expired access/refresh token",
+            "token expired",
+            "expired token",
+            "refresh token",
+            "session expired",
+            "invalid_session_id",
+            "authentication failure",
+        ],
+    ),
+    (
+        Cause::InsufficientAccess,
+        &[
+            "insufficient_access",
+            "insufficient access",
+            "insufficient privileges",
+        ],
+    ),
+    (
+        Cause::DeletedResource,
+        &[
+            "connector profile",
+            "connectorprofile",
+            "event bus",
+            "eventbus",
+            "partner event source",
+            "resourcenotfound",
+            "was deleted",
+        ],
+    ),
+    (
+        Cause::MissingObjectOrField,
+        &[
+            "invalid_field",
+            "invalid_type",
+            "no such column",
+            "is not supported",
+            "entity_is_deleted",
+            "object not found",
+            "field not found",
+            "does not exist",
+        ],
+    ),
+    (
+        Cause::AccessDenied,
+        &["access denied", "accessdenied", "not authorized", "kms"],
+    ),
+    (
+        Cause::Throttled,
+        &[
+            "throttl",
+            "rate exceeded",
+            "request_limit_exceeded",
+            "request limit exceeded",
+            "too many requests",
+            "toomanyrequests",
+            "limit exceeded",
+            "unable_to_lock_row",
+        ],
+    ),
+    (
+        Cause::ServerError,
+        &[
+            "internal server error",
+            "internalserver",
+            "service unavailable",
+            "serviceunavailable",
+            "bad gateway",
+            "server_unavailable",
+            " 500",
+            " 502",
+            " 503",
+            " 504",
+        ],
+    ),
+    (Cause::Timeout, &["timed out", "timeout", "time out"]),
+];
+
+pub fn classify<'a>(texts: impl IntoIterator<Item = &'a str>) -> Cause {
+    let text: String = texts
+        .into_iter()
+        .map(|t| format!(" {}", t.to_lowercase()))
+        .collect();
+    PATTERNS
+        .iter()
+        .find(|(_, needles)| needles.iter().any(|n| text.contains(n)))
+        .map(|(cause, _)| *cause)
+        .unwrap_or(Cause::Unknown)
+}
+
+impl Cause {
+    pub fn is_transient(self) -> bool {
+        matches!(self, Cause::Throttled | Cause::ServerError | Cause::Timeout)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Cause::Throttled => "throttled by Salesforce or AWS",
+            Cause::ServerError => "a server error at Salesforce or AWS",
+            Cause::Timeout => "a timeout",
+            Cause::TokenExpired => "the Salesforce token expired or was revoked (invalid_grant)",
+            Cause::InsufficientAccess => "the integration user lacks access in Salesforce",
+            Cause::MissingObjectOrField => "a Salesforce object or field is missing",
+            Cause::AccessDenied => "AWS access denied (bucket, KMS key or event bus policy)",
+            Cause::DeletedResource => "a connector profile, event bus or partner source is gone",
+            Cause::Unknown => "not recognised",
+        }
+    }
+
+    /// What the person reading the support email should do.
+    pub fn advice(self) -> &'static str {
+        match self {
+            Cause::Throttled | Cause::ServerError | Cause::Timeout => {
+                "This usually passes. If it keeps happening, check Salesforce API limits and the AWS Health Dashboard, then run flow-guard with {\"action\":\"activate\",\"flow_name\":\"<flow>\"}."
+            }
+            Cause::TokenExpired => {
+                "Re-authorise the Salesforce connection: check the connected app is still pre-authorised for the integration user, put the current consumer key and secret into the Secrets Manager secret, update the AppFlow connector profile (terraform apply), then activate the flow."
+            }
+            Cause::InsufficientAccess => {
+                "Give the integration user the sfbridge integration permission set (read Config_Change__e, edit the Sync_* fields of Config_Request__c), then activate the flow."
+            }
+            Cause::MissingObjectOrField => {
+                "Deploy the sfbridge Salesforce package so Config_Request__c, Config_Change__e and their fields exist and are visible to the integration user, then activate the flow."
+            }
+            Cause::AccessDenied => {
+                "Check the bucket, KMS key and event bus policies that let AppFlow read and write (terraform plan shows drift), then activate the flow."
+            }
+            Cause::DeletedResource => {
+                "Recreate the missing connector profile, partner event bus or source with terraform apply, then activate the flow."
+            }
+            Cause::Unknown => {
+                "Open the flow's run history in the AppFlow console to find the error, fix it, then activate the flow."
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn causes_from_real_looking_messages() {
+        let cases = [
+            (
+                "error-summary: invalid_grant: expired access/refresh token",
+                Cause::TokenExpired,
+            ),
+            (
+                "INSUFFICIENT_ACCESS_OR_READONLY: insufficient access rights",
+                Cause::InsufficientAccess,
+            ),
+            (
+                "INVALID_FIELD: No such column 'Sync_Status__c' on entity",
+                Cause::MissingObjectOrField,
+            ),
+            (
+                "Access Denied (Service: Amazon S3; Status Code: 403)",
+                Cause::AccessDenied,
+            ),
+            (
+                "The partner event source aws.partner/appflow/x does not exist",
+                Cause::DeletedResource,
+            ),
+            (
+                "ConnectorProfile sfbridge-dev was deleted",
+                Cause::DeletedResource,
+            ),
+            (
+                "REQUEST_LIMIT_EXCEEDED: TotalRequests Limit exceeded",
+                Cause::Throttled,
+            ),
+            ("Rate exceeded", Cause::Throttled),
+            (
+                "Salesforce returned 503 Service Unavailable",
+                Cause::ServerError,
+            ),
+            ("Read timed out", Cause::Timeout),
+            ("Something odd happened", Cause::Unknown),
+        ];
+        for (text, cause) in cases {
+            assert_eq!(classify([text]), cause, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_person_wins_over_a_retry() {
+        assert_eq!(
+            classify(["Rate exceeded", "then invalid_grant"]),
+            Cause::TokenExpired
+        );
+        assert!(Cause::Throttled.is_transient());
+        assert!(!Cause::Unknown.is_transient());
+        assert!(Cause::TokenExpired.advice().contains("Re-authorise"));
+    }
+}

@@ -1,0 +1,240 @@
+//! What invokes `flow-guard`: AppFlow's own events on the default bus, the scheduled health
+//! check, and Terraform's activation requests (with the `tf` envelope `aws_lambda_invocation`
+//! adds under `lifecycle_scope = "CRUD"`). Any JSON is accepted; what is not understood is
+//! `Malformed`, logged and ignored.
+
+use std::collections::BTreeMap;
+
+use aws_lambda_events::eventbridge::EventBridgeEvent;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+
+pub const RUN_REPORT: &str = "AppFlow End Flow Run Report";
+pub const EVENT_FLOW_DEACTIVATED: &str = "AppFlow Event Flow Deactivated";
+pub const SCHEDULED_FLOW_DEACTIVATED: &str = "AppFlow Scheduled Flow Deactivated";
+pub const RUN_FAILED: &str = "Execution Failed";
+
+/// The `detail` of an AppFlow event. AppFlow sends numbers as strings and timestamps that may
+/// end in `[UTC]`; fields it adds later land in `other`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct AppFlowDetail {
+    #[serde(default)]
+    pub flow_name: Option<String>,
+    #[serde(default)]
+    pub flow_arn: Option<String>,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub execution_id: Option<String>,
+    #[serde(default)]
+    pub trigger_type: Option<String>,
+    #[serde(default)]
+    pub num_of_records_processed: Option<String>,
+    #[serde(default)]
+    pub num_of_records_failed: Option<String>,
+    #[serde(default)]
+    pub start_time: Option<String>,
+    #[serde(default)]
+    pub end_time: Option<String>,
+    #[serde(flatten)]
+    pub other: BTreeMap<String, Value>,
+}
+
+impl AppFlowDetail {
+    pub fn records_failed(&self) -> Option<u64> {
+        self.num_of_records_failed.as_deref().and_then(count)
+    }
+
+    pub fn ended_at(&self) -> Option<DateTime<Utc>> {
+        self.end_time.as_deref().and_then(timestamp)
+    }
+
+    /// Every text the event carries about what went wrong (error summaries, deactivation
+    /// reasons, ...), as `key: value`, for the cause classifier and the support message.
+    pub fn evidence(&self) -> Vec<String> {
+        self.other
+            .iter()
+            .filter_map(|(k, v)| match v {
+                Value::String(s) if !s.trim().is_empty() => Some(format!("{k}: {}", s.trim())),
+                Value::Object(_) | Value::Array(_) => Some(format!("{k}: {v}")),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// AppFlow's counts: `"42"`.
+pub fn count(s: &str) -> Option<u64> {
+    s.trim().parse().ok()
+}
+
+/// AppFlow's timestamps: RFC 3339, possibly followed by a zone in brackets (`...Z[UTC]`).
+pub fn timestamp(s: &str) -> Option<DateTime<Utc>> {
+    let s = s.trim();
+    let s = match s.find('[') {
+        Some(i) if s.ends_with(']') => &s[..i],
+        _ => s,
+    };
+    DateTime::parse_from_rfc3339(s).ok().map(|t| t.to_utc())
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    /// An AppFlow event about one flow.
+    FlowEvent {
+        detail_type: String,
+        detail: Box<AppFlowDetail>,
+    },
+    /// The periodic health check of every managed flow.
+    Check,
+    /// From Terraform: make the flow Active (idempotent).
+    Activate {
+        flow: String,
+    },
+    /// Deactivate the flow (idempotent); also what an `activate` means when Terraform
+    /// destroys the invocation (`tf.action = "delete"`).
+    Deactivate {
+        flow: String,
+    },
+    Malformed(String),
+}
+
+#[derive(Deserialize)]
+struct Command {
+    action: String,
+    #[serde(default)]
+    flow_name: Option<String>,
+    #[serde(default)]
+    tf: Option<TfLifecycle>,
+}
+
+/// What `aws_lambda_invocation` adds with `lifecycle_scope = "CRUD"`.
+#[derive(Deserialize)]
+struct TfLifecycle {
+    action: String,
+}
+
+impl<'de> Deserialize<'de> for Request {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Request::from_value(Value::deserialize(d)?))
+    }
+}
+
+impl Request {
+    pub fn from_value(value: Value) -> Request {
+        if value.get("detail-type").is_some() {
+            return match serde_json::from_value::<EventBridgeEvent<AppFlowDetail>>(value) {
+                Ok(event) => Request::FlowEvent {
+                    detail_type: event.detail_type,
+                    detail: Box::new(event.detail),
+                },
+                Err(e) => Request::Malformed(format!("not an AppFlow event: {e}")),
+            };
+        }
+        if value.get("action").is_none() {
+            return Request::Malformed(
+                "neither an EventBridge event nor an {\"action\": ...} request".into(),
+            );
+        }
+        let command: Command = match serde_json::from_value(value) {
+            Ok(c) => c,
+            Err(e) => return Request::Malformed(format!("bad request: {e}")),
+        };
+        let deleting = command.tf.as_ref().is_some_and(|tf| tf.action == "delete");
+        let flow = command
+            .flow_name
+            .map(|f| f.trim().to_string())
+            .filter(|f| !f.is_empty());
+        match (command.action.as_str(), flow) {
+            ("check", _) => Request::Check,
+            ("activate", Some(flow)) if deleting => Request::Deactivate { flow },
+            ("activate", Some(flow)) => Request::Activate { flow },
+            ("deactivate", Some(flow)) => Request::Deactivate { flow },
+            ("activate" | "deactivate", None) => {
+                Request::Malformed(format!("{:?} needs a flow_name", command.action))
+            }
+            (other, _) => Request::Malformed(format!(
+                "unknown action {other:?}; expected check, activate or deactivate"
+            )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_failed_run_report_parses_with_string_counts_and_bracketed_zone() {
+        let r = Request::from_value(json!({
+            "version": "0", "id": "1", "detail-type": RUN_REPORT, "source": "aws.appflow",
+            "account": "123456789012", "time": "2026-11-27T10:00:00Z", "region": "eu-west-1",
+            "resources": [], "detail": {
+                "flow-name": "sfbridge-dev-status", "status": RUN_FAILED,
+                "num-of-records-failed": "3", "end-time": "2026-11-27T09:59:59.941Z[UTC]",
+                "error-summary": "Request limit exceeded", "num-of-records-processed": "0"
+            }
+        }));
+        let Request::FlowEvent {
+            detail_type,
+            detail,
+        } = r
+        else {
+            panic!("{r:?}")
+        };
+        assert_eq!(detail_type, RUN_REPORT);
+        assert_eq!(detail.flow_name.as_deref(), Some("sfbridge-dev-status"));
+        assert_eq!(detail.records_failed(), Some(3));
+        assert_eq!(detail.ended_at(), timestamp("2026-11-27T09:59:59.941Z"));
+        assert_eq!(
+            detail.evidence(),
+            vec!["error-summary: Request limit exceeded"]
+        );
+    }
+
+    #[test]
+    fn commands_and_the_terraform_envelope() {
+        assert_eq!(
+            Request::from_value(json!({"action": "check"})),
+            Request::Check
+        );
+        assert_eq!(
+            Request::from_value(
+                json!({"action": "activate", "flow_name": "f", "tf": {"action": "create", "prev_input": null}})
+            ),
+            Request::Activate { flow: "f".into() }
+        );
+        assert_eq!(
+            Request::from_value(
+                json!({"action": "activate", "flow_name": "f", "tf": {"action": "delete"}})
+            ),
+            Request::Deactivate { flow: "f".into() }
+        );
+        assert_eq!(
+            Request::from_value(json!({"action": "deactivate", "flow_name": " f "})),
+            Request::Deactivate { flow: "f".into() }
+        );
+        for bad in [
+            json!({"action": "activate"}),
+            json!({"action": "explode"}),
+            json!([1]),
+            json!({"detail-type": 5}),
+        ] {
+            assert!(
+                matches!(Request::from_value(bad.clone()), Request::Malformed(_)),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn timestamps_and_counts_are_lenient_but_exact() {
+        assert!(timestamp("2026-11-27T10:00:00+01:00").is_some());
+        assert_eq!(timestamp("yesterday"), None);
+        assert_eq!(count(" 7 "), Some(7));
+        assert_eq!(count("seven"), None);
+    }
+}

@@ -1,0 +1,489 @@
+//! `flow-guard` (steps 12-14): keeps the two AppFlow flows Active. On a failed run or a
+//! deactivation of a managed flow it asks AppFlow why; a transient cause gets a restart
+//! (StartFlow), at most `MAX_REACTIVATIONS` per flow per clock hour; anything else, or the cap,
+//! gets one message per flow, cause and hour to the support topic saying what to do.
+//! Terraform calls it to activate the flows, because the provider cannot.
+
+pub mod cause;
+pub mod input;
+
+use chrono::{DateTime, Duration, Utc};
+use lambda_runtime::{service_fn, LambdaEvent};
+use serde::Serialize;
+use tracing::{info, warn};
+
+use crate::adapters::appflow::AppFlowFlows;
+use crate::adapters::dynamodb::DynamoTable;
+use crate::adapters::sns::SnsTopic;
+use crate::config::{ConfigError, Env};
+use crate::error::{ErrorType, HandlerError};
+use crate::ports::{FlowState, Flows, GuardLedger, Message, PortError, Topic};
+use crate::text::truncate;
+use cause::Cause;
+pub use input::Request;
+
+/// Counters and alert claims outlive their hour by a day, then expire.
+const LEDGER_TTL: Duration = Duration::days(2);
+const ALERT_ON_CAP: &str = "reactivation-cap";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// `CONFIG_TABLE`: where the counters live.
+    pub table: String,
+    /// `SUPPORT_TOPIC_ARN`
+    pub support_topic_arn: String,
+    /// `MANAGED_FLOWS`: comma-separated flow names; others are ignored.
+    pub managed_flows: Vec<String>,
+    /// `MAX_REACTIVATIONS` (default 3): restarts per flow per hour.
+    pub max_reactivations: u32,
+}
+
+impl Settings {
+    pub fn from_env<F: Fn(&str) -> Option<String>>(env: &Env<F>) -> Result<Self, ConfigError> {
+        let managed_flows: Vec<String> = env
+            .required("MANAGED_FLOWS")?
+            .split(',')
+            .map(|f| f.trim().to_string())
+            .filter(|f| !f.is_empty())
+            .collect();
+        if managed_flows.is_empty() {
+            return Err(ConfigError::Invalid {
+                name: "MANAGED_FLOWS",
+                reason: "expected comma-separated flow names".into(),
+            });
+        }
+        Ok(Self {
+            table: env.required("CONFIG_TABLE")?,
+            support_topic_arn: env.required("SUPPORT_TOPIC_ARN")?,
+            managed_flows,
+            max_reactivations: env.positive("MAX_REACTIVATIONS", 3)?,
+        })
+    }
+}
+
+/// What was done about one flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Nothing needed (already Active, already stopped, a successful run).
+    None,
+    Started,
+    Stopped,
+    /// A support message was sent.
+    Alerted,
+    /// A support message for this flow and cause was already sent this hour.
+    AlertSuppressed,
+    /// Not for flow-guard: an unmanaged flow or an input it does not understand.
+    Ignored,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FlowOutcome {
+    pub flow: Option<String>,
+    pub action: Action,
+    pub detail: String,
+}
+
+/// The response: one outcome per flow considered (Terraform shows it as the invocation
+/// result).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub outcomes: Vec<FlowOutcome>,
+}
+
+pub struct FlowGuard<F, L, T> {
+    flows: F,
+    ledger: L,
+    topic: T,
+    settings: Settings,
+}
+
+fn outcome(flow: Option<&str>, action: Action, detail: impl Into<String>) -> FlowOutcome {
+    FlowOutcome {
+        flow: flow.map(str::to_string),
+        action,
+        detail: detail.into(),
+    }
+}
+
+fn aws_failure(what: &str, e: PortError) -> HandlerError {
+    let kind = if e.is_transient() {
+        ErrorType::Retryable
+    } else {
+        ErrorType::Internal
+    };
+    HandlerError::new(kind, format!("{what}: {e}"))
+}
+
+impl<F: Flows, L: GuardLedger, T: Topic> FlowGuard<F, L, T> {
+    pub fn new(flows: F, ledger: L, topic: T, settings: Settings) -> Self {
+        Self {
+            flows,
+            ledger,
+            topic,
+            settings,
+        }
+    }
+
+    pub fn flows(&self) -> &F {
+        &self.flows
+    }
+
+    pub fn topic(&self) -> &T {
+        &self.topic
+    }
+
+    fn is_managed(&self, flow: &str) -> bool {
+        self.settings.managed_flows.iter().any(|f| f == flow)
+    }
+
+    pub async fn handle(
+        &self,
+        request: Request,
+        now: DateTime<Utc>,
+    ) -> Result<Report, HandlerError> {
+        let outcomes = match request {
+            Request::Malformed(reason) => {
+                warn!(%reason, "flow-guard: malformed input ignored; no AppFlow call");
+                vec![outcome(None, Action::Ignored, reason)]
+            }
+            Request::FlowEvent {
+                detail_type,
+                detail,
+            } => {
+                vec![self.on_event(&detail_type, &detail, now).await?]
+            }
+            Request::Check => {
+                let mut outcomes = Vec::new();
+                for flow in &self.settings.managed_flows {
+                    outcomes.push(self.check(flow, now).await?);
+                }
+                outcomes
+            }
+            Request::Activate { flow } => vec![self.activate(&flow).await?],
+            Request::Deactivate { flow } => vec![self.deactivate(&flow).await?],
+        };
+        Ok(Report { outcomes })
+    }
+
+    async fn on_event(
+        &self,
+        detail_type: &str,
+        detail: &input::AppFlowDetail,
+        now: DateTime<Utc>,
+    ) -> Result<FlowOutcome, HandlerError> {
+        let Some(flow) = detail.flow_name.as_deref() else {
+            warn!(
+                detail_type,
+                "flow-guard: AppFlow event without flow-name ignored; no AppFlow call"
+            );
+            return Ok(outcome(None, Action::Ignored, "event has no flow-name"));
+        };
+        if !self.is_managed(flow) {
+            info!(
+                flow,
+                detail_type, "flow-guard: not a managed flow, ignored; no AppFlow call"
+            );
+            return Ok(outcome(Some(flow), Action::Ignored, "not in MANAGED_FLOWS"));
+        }
+        match detail_type {
+            input::RUN_REPORT if detail.status.as_deref() != Some(input::RUN_FAILED) => {
+                Ok(outcome(Some(flow), Action::None, "the run did not fail"))
+            }
+            input::RUN_REPORT
+            | input::EVENT_FLOW_DEACTIVATED
+            | input::SCHEDULED_FLOW_DEACTIVATED => {
+                info!(
+                    flow,
+                    detail_type,
+                    execution_id = detail.execution_id.as_deref().unwrap_or(""),
+                    records_failed = detail.records_failed(),
+                    "flow-guard: flow in trouble"
+                );
+                let mut evidence = detail.evidence();
+                if let Some(status) = &detail.status {
+                    evidence.push(format!("status: {status}"));
+                }
+                self.repair(flow, evidence, now).await
+            }
+            other => {
+                info!(
+                    flow,
+                    detail_type = other,
+                    "flow-guard: event type not handled, ignored"
+                );
+                Ok(outcome(
+                    Some(flow),
+                    Action::Ignored,
+                    format!("{other} is not handled"),
+                ))
+            }
+        }
+    }
+
+    async fn check(&self, flow: &str, now: DateTime<Utc>) -> Result<FlowOutcome, HandlerError> {
+        let state = self.describe(flow).await?;
+        match state {
+            Some(s) if s.is_active() => Ok(outcome(Some(flow), Action::None, "Active")),
+            _ => {
+                let evidence = state
+                    .map(|s| vec![format!("health check: flow is {}", s.status)])
+                    .unwrap_or_default();
+                self.repair(flow, evidence, now).await
+            }
+        }
+    }
+
+    async fn describe(&self, flow: &str) -> Result<Option<FlowState>, HandlerError> {
+        self.flows
+            .describe(flow)
+            .await
+            .map_err(|e| aws_failure(&format!("DescribeFlow {flow}"), e))
+    }
+
+    /// Decides between a restart and a person.
+    async fn repair(
+        &self,
+        flow: &str,
+        mut evidence: Vec<String>,
+        now: DateTime<Utc>,
+    ) -> Result<FlowOutcome, HandlerError> {
+        let Some(state) = self.describe(flow).await? else {
+            evidence.push("DescribeFlow: the flow does not exist".into());
+            return self
+                .alert(
+                    flow,
+                    "missing",
+                    Cause::DeletedResource,
+                    &evidence,
+                    None,
+                    now,
+                )
+                .await;
+        };
+        if let Some(message) = &state.last_run_message {
+            evidence.push(format!("last run: {message}"));
+        }
+        let cause = cause::classify(evidence.iter().map(String::as_str));
+        if !cause.is_transient() {
+            return self
+                .alert(flow, &state.status, cause, &evidence, None, now)
+                .await;
+        }
+        if state.is_active() {
+            info!(flow, cause = ?cause, "flow-guard: transient failure, flow still Active; no restart needed");
+            return Ok(outcome(
+                Some(flow),
+                Action::None,
+                format!("Active; {}", cause.label()),
+            ));
+        }
+        let hour = now.format("%Y-%m-%dT%H").to_string();
+        let ttl = (now + LEDGER_TTL).timestamp();
+        let allowed = self
+            .ledger
+            .count_reactivation(flow, &hour, self.settings.max_reactivations, ttl)
+            .await
+            .map_err(|e| aws_failure("counting the reactivation", e))?;
+        if !allowed {
+            warn!(flow, cause = ?cause, max = self.settings.max_reactivations, "flow-guard: reactivation cap reached; no StartFlow");
+            return self
+                .alert(
+                    flow,
+                    &state.status,
+                    cause,
+                    &evidence,
+                    Some(ALERT_ON_CAP),
+                    now,
+                )
+                .await;
+        }
+        self.flows
+            .start(flow)
+            .await
+            .map_err(|e| aws_failure(&format!("StartFlow {flow}"), e))?;
+        info!(flow, cause = ?cause, was = %state.status, "flow-guard: restarted");
+        Ok(outcome(
+            Some(flow),
+            Action::Started,
+            format!("was {}; {}", state.status, cause.label()),
+        ))
+    }
+
+    /// One support message per flow, cause and hour.
+    async fn alert(
+        &self,
+        flow: &str,
+        status: &str,
+        cause: Cause,
+        evidence: &[String],
+        kind: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<FlowOutcome, HandlerError> {
+        let cause_key = format!("{cause:?}");
+        let kind = kind.unwrap_or(&cause_key);
+        let hour = now.format("%Y-%m-%dT%H").to_string();
+        let ttl = (now + LEDGER_TTL).timestamp();
+        let first = self
+            .ledger
+            .claim_alert(flow, &hour, kind, ttl)
+            .await
+            .map_err(|e| aws_failure("claiming the alert", e))?;
+        if !first {
+            info!(flow, cause = ?cause, kind, "flow-guard: support already told this hour");
+            return Ok(outcome(Some(flow), Action::AlertSuppressed, cause.label()));
+        }
+        let message = support_message(
+            flow,
+            status,
+            cause,
+            evidence,
+            kind == ALERT_ON_CAP,
+            self.settings.max_reactivations,
+        );
+        if let Err(e) = self.topic.publish(&message).await {
+            if let Err(release) = self.ledger.release_alert(flow, &hour, kind).await {
+                warn!(flow, error = %release, "flow-guard: could not release the alert claim");
+            }
+            return Err(aws_failure("publishing the support message", e));
+        }
+        warn!(flow, status, cause = ?cause, kind, "flow-guard: support told");
+        Ok(outcome(Some(flow), Action::Alerted, cause.label()))
+    }
+
+    async fn activate(&self, flow: &str) -> Result<FlowOutcome, HandlerError> {
+        self.require_managed(flow)?;
+        match self.describe(flow).await? {
+            None => Err(HandlerError::new(
+                ErrorType::Internal,
+                format!("flow {flow} does not exist"),
+            )),
+            Some(s) if s.is_active() => {
+                info!(flow, "flow-guard: activate: already Active");
+                Ok(outcome(Some(flow), Action::None, "already Active"))
+            }
+            Some(s) => {
+                self.flows
+                    .start(flow)
+                    .await
+                    .map_err(|e| aws_failure(&format!("StartFlow {flow}"), e))?;
+                info!(flow, was = %s.status, "flow-guard: activated");
+                Ok(outcome(
+                    Some(flow),
+                    Action::Started,
+                    format!("was {}", s.status),
+                ))
+            }
+        }
+    }
+
+    async fn deactivate(&self, flow: &str) -> Result<FlowOutcome, HandlerError> {
+        self.require_managed(flow)?;
+        match self.describe(flow).await? {
+            Some(s) if s.is_active() => {
+                self.flows
+                    .stop(flow)
+                    .await
+                    .map_err(|e| aws_failure(&format!("StopFlow {flow}"), e))?;
+                info!(flow, "flow-guard: deactivated");
+                Ok(outcome(Some(flow), Action::Stopped, "was Active"))
+            }
+            Some(s) => Ok(outcome(
+                Some(flow),
+                Action::None,
+                format!("already {}", s.status),
+            )),
+            None => Ok(outcome(Some(flow), Action::None, "does not exist")),
+        }
+    }
+
+    /// Terraform naming a flow flow-guard does not manage is a deployment mistake: fail the
+    /// apply loudly rather than act on it.
+    fn require_managed(&self, flow: &str) -> Result<(), HandlerError> {
+        if self.is_managed(flow) {
+            Ok(())
+        } else {
+            warn!(
+                flow,
+                "flow-guard: request for an unmanaged flow refused; no AppFlow call"
+            );
+            Err(HandlerError::rejected(format!(
+                "flow {flow:?} is not in MANAGED_FLOWS ({})",
+                self.settings.managed_flows.join(", ")
+            )))
+        }
+    }
+}
+
+/// SNS subjects must be under 100 characters.
+const MAX_SUBJECT_CHARS: usize = 99;
+const MAX_EVIDENCE_CHARS: usize = 500;
+
+pub fn support_message(
+    flow: &str,
+    status: &str,
+    cause: Cause,
+    evidence: &[String],
+    cap_reached: bool,
+    max: u32,
+) -> Message {
+    let subject = truncate(
+        &format!("sfbridge: AppFlow flow {flow} needs attention"),
+        MAX_SUBJECT_CHARS,
+    );
+    let mut body = format!("The AppFlow flow {flow} is {status}.\n\n");
+    if cap_reached {
+        body.push_str(&format!(
+            "flow-guard restarted it {max} times this hour and has stopped restarting it, so it cannot loop.\n\n"
+        ));
+    } else {
+        body.push_str("flow-guard did not restart it: a restart would not help.\n\n");
+    }
+    body.push_str(&format!(
+        "Cause: {}\n\nWhat to do: {}\n",
+        cause.label(),
+        cause.advice()
+    ));
+    if !evidence.is_empty() {
+        body.push_str("\nWhat AppFlow reported:\n");
+        for line in evidence {
+            body.push_str(&format!("- {}\n", truncate(line, MAX_EVIDENCE_CHARS)));
+        }
+    }
+    let mut attributes = std::collections::BTreeMap::new();
+    attributes.insert("flow", flow.to_string());
+    attributes.insert("cause", format!("{cause:?}"));
+    attributes.insert(
+        "status",
+        if status.is_empty() {
+            "unknown".into()
+        } else {
+            status.to_string()
+        },
+    );
+    Message {
+        subject,
+        body,
+        attributes,
+    }
+}
+
+/// The Lambda entry point.
+pub async fn run() -> Result<(), lambda_runtime::Error> {
+    let settings = Settings::from_env(&Env::process())?;
+    let sdk = crate::aws::load(crate::aws::timeouts()).await;
+    let handler = FlowGuard::new(
+        AppFlowFlows::new(aws_sdk_appflow::Client::new(&sdk)),
+        DynamoTable::new(aws_sdk_dynamodb::Client::new(&sdk), settings.table.clone()),
+        SnsTopic::new(
+            aws_sdk_sns::Client::new(&sdk),
+            settings.support_topic_arn.clone(),
+        ),
+        settings,
+    );
+    let handler = &handler;
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Request>| async move {
+        handler.handle(event.payload, Utc::now()).await
+    }))
+    .await
+}

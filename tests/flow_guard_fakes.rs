@@ -1,0 +1,135 @@
+//! `flow-guard` decisions against the in-memory fakes: the health check, Terraform's delete,
+//! a support message that could not be sent, successful runs and vanished flows.
+mod support;
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use sfbridge::adapters::memory::{MemoryFlows, MemoryTable, MemoryTopic};
+use sfbridge::error::ErrorType;
+use sfbridge::flow_guard::{Action, FlowGuard, Request, Settings};
+
+type Guard = FlowGuard<MemoryFlows, MemoryTable, MemoryTopic>;
+
+fn guard(flows: &[&str]) -> Guard {
+    FlowGuard::new(
+        MemoryFlows::new(),
+        MemoryTable::new(),
+        MemoryTopic::new(),
+        Settings {
+            table: "t".into(),
+            support_topic_arn: "arn:aws:sns:us-east-1:123456789012:support".into(),
+            managed_flows: flows.iter().map(|f| f.to_string()).collect(),
+            max_reactivations: 3,
+        },
+    )
+}
+
+fn request(value: serde_json::Value) -> Request {
+    serde_json::from_value(value).expect("any JSON is a request")
+}
+
+fn now() -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339("2026-11-27T10:00:00Z")
+        .expect("time")
+        .to_utc()
+}
+
+#[tokio::test]
+async fn the_health_check_restarts_what_a_retry_fixes_and_reports_the_rest() {
+    let g = guard(&["ok", "throttled", "draft"]);
+    g.flows().set("ok", "Active", None);
+    g.flows()
+        .set("throttled", "Suspended", Some("503 Service Unavailable"));
+    g.flows().set("draft", "Draft", None);
+    let report = g
+        .handle(request(json!({"action": "check"})), now())
+        .await
+        .expect("checked");
+    let actions: Vec<Action> = report.outcomes.iter().map(|o| o.action).collect();
+    assert_eq!(
+        actions,
+        vec![Action::None, Action::Started, Action::Alerted]
+    );
+    assert_eq!(g.flows().status("throttled").as_deref(), Some("Active"));
+    let published = g.topic().published();
+    assert_eq!(published.len(), 1);
+    assert!(
+        published[0]
+            .body
+            .contains("The AppFlow flow draft is Draft."),
+        "{}",
+        published[0].body
+    );
+    assert_eq!(published[0].attributes["cause"], "Unknown");
+}
+
+#[tokio::test]
+async fn terraform_delete_deactivates_and_deactivate_is_idempotent() {
+    let g = guard(&["f"]);
+    g.flows().set("f", "Active", None);
+    let delete = request(
+        json!({"action": "activate", "flow_name": "f", "tf": {"action": "delete", "prev_input": {}}}),
+    );
+    let r = g.handle(delete.clone(), now()).await.expect("handled");
+    assert_eq!(r.outcomes[0].action, Action::Stopped);
+    let r = g.handle(delete, now()).await.expect("handled");
+    assert_eq!(r.outcomes[0].action, Action::None);
+    assert_eq!(
+        g.flows()
+            .calls()
+            .iter()
+            .filter(|c| c.starts_with("stop"))
+            .count(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn a_support_message_that_fails_to_send_is_sent_on_the_retry() {
+    let g = guard(&["f"]);
+    g.flows().set(
+        "f",
+        "Errored",
+        Some("INSUFFICIENT_ACCESS: insufficient access rights"),
+    );
+    let failed = request(
+        json!({"detail-type": "AppFlow Scheduled Flow Deactivated", "source": "aws.appflow", "detail": {"flow-name": "f"}}),
+    );
+    g.topic().set_unavailable(true);
+    let err = g
+        .handle(failed.clone(), now())
+        .await
+        .expect_err("retried by Lambda");
+    assert_eq!(err.kind, ErrorType::Retryable);
+    g.topic().set_unavailable(false);
+    let r = g.handle(failed.clone(), now()).await.expect("handled");
+    assert_eq!(r.outcomes[0].action, Action::Alerted);
+    let r = g.handle(failed, now()).await.expect("handled");
+    assert_eq!(r.outcomes[0].action, Action::AlertSuppressed);
+    assert_eq!(g.topic().published().len(), 1);
+    assert!(g.topic().published()[0].body.contains("permission set"));
+}
+
+#[tokio::test]
+async fn successful_runs_cost_no_call_and_a_vanished_flow_is_reported() {
+    let g = guard(&["f"]);
+    let ok_run = request(
+        json!({"detail-type": "AppFlow End Flow Run Report", "source": "aws.appflow",
+        "detail": {"flow-name": "f", "status": "Execution Successful", "num-of-records-processed": "12"}}),
+    );
+    let r = g.handle(ok_run, now()).await.expect("handled");
+    assert_eq!(r.outcomes[0].action, Action::None);
+    assert!(g.flows().calls().is_empty());
+
+    let gone = request(
+        json!({"detail-type": "AppFlow Event Flow Deactivated", "source": "aws.appflow",
+        "detail": {"flow-name": "f", "deactivation-reason": "Rate exceeded"}}),
+    );
+    let r = g.handle(gone, now()).await.expect("handled");
+    assert_eq!(r.outcomes[0].action, Action::Alerted);
+    assert_eq!(
+        g.topic().published()[0].attributes["cause"],
+        "DeletedResource"
+    );
+    assert!(g.flows().calls().iter().all(|c| !c.starts_with("start")));
+}
