@@ -10,7 +10,7 @@ help:
 	@echo "make test        fmt check, clippy -D warnings, unit + integration tests (starts/stops moto)"
 	@echo "make build-zips  release bootstrap for provided.al2023 (ARCH=$(ARCH)) -> dist/<handler>.zip + manifest"
 	@echo "make check-zips  zip contents, manifest and reproducibility of dist/"
-	@echo "make demo        the local round trip (arrives with issue 6)"
+	@echo "make demo        the whole round trip locally: Salesforce event -> DynamoDB -> status, email, Connect"
 	@echo "make bench       handler work per event, in process, against in-memory fakes"
 
 test: lint cargo-test
@@ -34,11 +34,11 @@ build-zips:
 check-zips:
 	scripts/check-zips.sh
 
+# The whole round trip on this machine: local AWS (moto), the real bootstrap per handler
+# through a local Runtime API, and the AWS glue moto lacks played by examples/demo.rs.
 demo:
-	@echo "make demo: the local round trip (Salesforce event -> ingest -> stream -> status CSV," >&2
-	@echo "  email, Connect) is built by issue 6. Today 'make test' drives ingest against the" >&2
-	@echo "  local AWS; see README.md." >&2
-	@exit 1
+	cargo build --locked --bin bootstrap --example demo
+	scripts/local-aws.sh run cargo run --locked --quiet --example demo
 
 # Handler work per event against in-memory fakes (issue 10 adds start-up, RSS and zip sizes).
 bench:

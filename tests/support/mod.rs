@@ -5,6 +5,8 @@
 pub mod fake_appflow;
 pub mod logs;
 pub mod moto;
+pub mod round_trip;
+pub mod runtime;
 pub mod scenarios;
 pub mod stream;
 

@@ -161,73 +161,12 @@ impl MotoWorld {
 
     /// Creates a topic with an SQS subscription; returns (topic arn, queue url).
     pub async fn topic_with_queue(&self) -> (String, String) {
-        let w = self;
-        let sns = aws_sdk_sns::Client::new(w.sdk());
-        let sqs = aws_sdk_sqs::Client::new(w.sdk());
-        let topic = sns
-            .create_topic()
-            .name(unique("status"))
-            .send()
-            .await
-            .expect("topic");
-        let topic_arn = topic.topic_arn().expect("arn").to_string();
-        let queue = sqs
-            .create_queue()
-            .queue_name(unique("mail"))
-            .send()
-            .await
-            .expect("queue");
-        let queue_url = queue.queue_url().expect("url").to_string();
-        let attrs = sqs
-            .get_queue_attributes()
-            .queue_url(&queue_url)
-            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
-            .send()
-            .await
-            .expect("queue attributes");
-        let queue_arn = attrs
-            .attributes()
-            .and_then(|a| a.get(&aws_sdk_sqs::types::QueueAttributeName::QueueArn))
-            .expect("queue arn")
-            .clone();
-        sns.subscribe()
-            .topic_arn(&topic_arn)
-            .protocol("sqs")
-            .endpoint(queue_arn)
-            .send()
-            .await
-            .expect("subscribe");
-        (topic_arn, queue_url)
+        topic_with_queue(&self.config).await
     }
 
     /// Every message on the queue now (SNS envelopes, parsed).
     pub async fn drain(&self, queue_url: &str) -> Vec<serde_json::Value> {
-        let w = self;
-        let sqs = aws_sdk_sqs::Client::new(w.sdk());
-        let mut out = Vec::new();
-        loop {
-            let got = sqs
-                .receive_message()
-                .queue_url(queue_url)
-                .max_number_of_messages(10)
-                .wait_time_seconds(1)
-                .send()
-                .await
-                .expect("receive");
-            let messages = got.messages();
-            if messages.is_empty() {
-                return out;
-            }
-            for m in messages {
-                out.push(serde_json::from_str(m.body().expect("body")).expect("SNS envelope"));
-                sqs.delete_message()
-                    .queue_url(queue_url)
-                    .receipt_handle(m.receipt_handle().expect("handle"))
-                    .send()
-                    .await
-                    .expect("delete");
-            }
-        }
+        drain(&self.config, queue_url).await
     }
 }
 
@@ -310,5 +249,74 @@ impl World for MotoWorld {
             self.settings(),
         );
         down.handle(event, chrono::Utc::now()).await
+    }
+}
+
+/// Creates a topic with an SQS subscription; returns (topic arn, queue url).
+pub async fn topic_with_queue(config: &SdkConfig) -> (String, String) {
+    let sns = aws_sdk_sns::Client::new(config);
+    let sqs = aws_sdk_sqs::Client::new(config);
+    let topic = sns
+        .create_topic()
+        .name(unique("status"))
+        .send()
+        .await
+        .expect("topic");
+    let topic_arn = topic.topic_arn().expect("arn").to_string();
+    let queue = sqs
+        .create_queue()
+        .queue_name(unique("mail"))
+        .send()
+        .await
+        .expect("queue");
+    let queue_url = queue.queue_url().expect("url").to_string();
+    let attrs = sqs
+        .get_queue_attributes()
+        .queue_url(&queue_url)
+        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .expect("queue attributes");
+    let queue_arn = attrs
+        .attributes()
+        .and_then(|a| a.get(&aws_sdk_sqs::types::QueueAttributeName::QueueArn))
+        .expect("queue arn")
+        .clone();
+    sns.subscribe()
+        .topic_arn(&topic_arn)
+        .protocol("sqs")
+        .endpoint(queue_arn)
+        .send()
+        .await
+        .expect("subscribe");
+    (topic_arn, queue_url)
+}
+
+/// Every message on the queue now (SNS envelopes, parsed).
+pub async fn drain(config: &SdkConfig, queue_url: &str) -> Vec<serde_json::Value> {
+    let sqs = aws_sdk_sqs::Client::new(config);
+    let mut out = Vec::new();
+    loop {
+        let got = sqs
+            .receive_message()
+            .queue_url(queue_url)
+            .max_number_of_messages(10)
+            .wait_time_seconds(1)
+            .send()
+            .await
+            .expect("receive");
+        let messages = got.messages();
+        if messages.is_empty() {
+            return out;
+        }
+        for m in messages {
+            out.push(serde_json::from_str(m.body().expect("body")).expect("SNS envelope"));
+            sqs.delete_message()
+                .queue_url(queue_url)
+                .receipt_handle(m.receipt_handle().expect("handle"))
+                .send()
+                .await
+                .expect("delete");
+        }
     }
 }

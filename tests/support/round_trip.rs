@@ -1,0 +1,587 @@
+//! The whole round trip on one machine, shared by `make demo` (`examples/demo.rs`, which
+//! prints the trace) and the end-to-end test (`tests/end_to_end.rs`, which asserts on it).
+//!
+//! The handlers run as the real `bootstrap` binary through a local Runtime API. The AWS glue
+//! that moto lacks is played here: AppFlow's event flow (envelope + invoke `ingest`), Lambda's
+//! stream poller (batches to `status-csv` and `notify`, honouring batch-item failures),
+//! AppFlow's scheduled S3 -> Salesforce flow (incremental, upserting into a local STAND-IN for
+//! `Config_Request__c`: a JSON file, not Salesforce), and Amazon Connect (questions to
+//! `connect-lookup`).
+//!
+//! Contract names (environment variables, handler names, CSV columns, Connect keys) are
+//! written here literally, from DESIGN.md, on purpose: if the code renames one, this breaks.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use aws_config::SdkConfig;
+use serde_json::{json, Value};
+
+use super::moto::{
+    create_bucket, create_table, drain, s3_client, sdk_config, topic_with_queue, unique,
+};
+use super::runtime::{InvokeError, LocalLambda};
+use super::stream::StreamPoller;
+
+/// The sample events, in delivery order (`examples/events/README.md` explains each).
+pub const DELIVERIES: [&str; 9] = [
+    "01-holiday-christmas.json",
+    "02-hours-friday.json",
+    "03-timezone-london.json",
+    "04-holiday-boxing-day.json",
+    "05-holiday-boxing-day-delete.json",
+    "01-holiday-christmas.json",
+    "06-hours-friday-newer.json",
+    "07-hours-friday-older.json",
+    "08-invalid-date.json",
+];
+
+/// The columns AppFlow's scheduled flow maps onto `Config_Request__c` (DESIGN.md).
+pub const CSV_COLUMNS: [&str; 5] = [
+    "Id",
+    "Sync_Status__c",
+    "Sync_Message__c",
+    "Synced_At__c",
+    "Sync_Event_Id__c",
+];
+
+/// Connect's questions: (label, parameters).
+pub fn questions() -> Vec<(&'static str, Value)> {
+    vec![
+        (
+            "Christmas Day, 10:00",
+            json!({"region": "emea-uk", "date": "2026-12-25", "time": "10:00"}),
+        ),
+        (
+            "Boxing Day, 10:00",
+            json!({"region": "emea-uk", "date": "2026-12-26", "time": "10:00"}),
+        ),
+        (
+            "a Friday, 19:30",
+            json!({"region": "emea-uk", "date": "2027-01-08", "time": "19:30"}),
+        ),
+        ("now", json!({"region": "emea-uk"})),
+    ]
+}
+
+pub struct Options {
+    /// The `bootstrap` binary to run.
+    pub binary: PathBuf,
+    /// The emulator (`AWS_ENDPOINT_URL`).
+    pub endpoint: String,
+    /// Where logs and the Salesforce stand-in go.
+    pub work_dir: PathBuf,
+    /// Print the trace as it happens.
+    pub echo: bool,
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    /// Per delivery: the file and ingest's response or error.
+    pub ingest: Vec<(String, Result<Value, InvokeError>)>,
+    /// The Salesforce stand-in: Id -> field -> value.
+    pub records: BTreeMap<String, BTreeMap<String, String>>,
+    /// Status emails as SNS delivered them.
+    pub emails: Vec<Value>,
+    /// Connect's answers before and after the changes, by label.
+    pub before: Vec<(String, Value)>,
+    pub after: Vec<(String, Value)>,
+    /// Stream batch deliveries that reported failures (and were redelivered).
+    pub redeliveries: usize,
+    pub trace: Vec<String>,
+    pub elapsed: Duration,
+}
+
+struct Tracer {
+    lines: Vec<String>,
+    echo: bool,
+}
+
+impl Tracer {
+    fn line(&mut self, text: impl Into<String>) {
+        let text = text.into();
+        if self.echo {
+            println!("{text}");
+        }
+        self.lines.push(text);
+    }
+}
+
+struct Names {
+    table: String,
+    large_bucket: String,
+    status_bucket: String,
+    topic_arn: String,
+    queue_url: String,
+}
+
+async fn provision(config: &SdkConfig) -> Names {
+    let dynamodb = aws_sdk_dynamodb::Client::new(config);
+    let s3 = s3_client(config);
+    let names = Names {
+        table: unique("sfbridge-demo-config"),
+        large_bucket: unique("sfbridge-demo-large-events"),
+        status_bucket: unique("sfbridge-demo-status"),
+        topic_arn: String::new(),
+        queue_url: String::new(),
+    };
+    create_table(&dynamodb, &names.table).await;
+    create_bucket(&s3, &names.large_bucket).await;
+    create_bucket(&s3, &names.status_bucket).await;
+    let (topic_arn, queue_url) = topic_with_queue(config).await;
+    Names {
+        topic_arn,
+        queue_url,
+        ..names
+    }
+}
+
+fn events_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/events")
+}
+
+fn short(v: &Value) -> String {
+    v.as_str()
+        .map(str::to_string)
+        .unwrap_or_else(|| v.to_string())
+}
+
+pub async fn run(opts: &Options) -> Result<Report, String> {
+    let started = Instant::now();
+    let mut t = Tracer {
+        lines: Vec::new(),
+        echo: opts.echo,
+    };
+    std::fs::create_dir_all(&opts.work_dir).map_err(|e| format!("work dir: {e}"))?;
+    let config = sdk_config(&opts.endpoint).await;
+    let names = provision(&config).await;
+    t.line(format!(
+        "== local AWS at {}: table {}, buckets {} and {}, status topic with an email queue",
+        opts.endpoint, names.table, names.large_bucket, names.status_bucket
+    ));
+
+    // The functions, each the real bootstrap with the environment Terraform gives it.
+    let aws_env = |extra: Vec<(&'static str, String)>| {
+        let mut env = vec![
+            ("AWS_ENDPOINT_URL", opts.endpoint.clone()),
+            ("AWS_ACCESS_KEY_ID", "test".to_string()),
+            ("AWS_SECRET_ACCESS_KEY", "test".to_string()),
+            ("AWS_REGION", "us-east-1".to_string()),
+        ];
+        env.extend(extra);
+        env
+    };
+    let log = |name: &str| opts.work_dir.join(format!("{name}.log"));
+    let mut ingest = LocalLambda::start(
+        &opts.binary,
+        "ingest",
+        &aws_env(vec![
+            ("CONFIG_TABLE", names.table.clone()),
+            ("LARGE_EVENT_BUCKET", names.large_bucket.clone()),
+        ]),
+        &log("ingest"),
+    )
+    .await;
+    let mut status_csv = LocalLambda::start(
+        &opts.binary,
+        "status-csv",
+        &aws_env(vec![
+            ("STATUS_BUCKET", names.status_bucket.clone()),
+            ("STATUS_PREFIX", "status/".to_string()),
+        ]),
+        &log("status-csv"),
+    )
+    .await;
+    let mut notify = LocalLambda::start(
+        &opts.binary,
+        "notify",
+        &aws_env(vec![
+            ("CONFIG_TABLE", names.table.clone()),
+            ("STATUS_TOPIC_ARN", names.topic_arn.clone()),
+        ]),
+        &log("notify"),
+    )
+    .await;
+    let mut connect = LocalLambda::start(
+        &opts.binary,
+        "connect-lookup",
+        &aws_env(vec![("CONFIG_TABLE", names.table.clone())]),
+        &log("connect-lookup"),
+    )
+    .await;
+    t.line(format!(
+        "== functions: ingest, status-csv, notify, connect-lookup ({}; logs in {})",
+        opts.binary.display(),
+        opts.work_dir.display()
+    ));
+
+    let mut report = Report::default();
+    t.line("== Amazon Connect, before any change");
+    report.before = ask(&mut connect, &mut t).await?;
+
+    t.line("== Salesforce -> AppFlow -> EventBridge -> ingest");
+    for (n, file) in DELIVERIES.iter().enumerate() {
+        let text =
+            std::fs::read_to_string(events_dir().join(file)).map_err(|e| format!("{file}: {e}"))?;
+        let detail: Value = serde_json::from_str(&text).map_err(|e| format!("{file}: {e}"))?;
+        let envelope = json!({
+            "version": "0",
+            "id": format!("demo-eventbridge-{n}"),
+            "detail-type": "Config_Change__e",
+            "source": "aws.partner/appflow.amazonaws.com/123456789012/sfbridge-demo-events",
+            "account": "123456789012",
+            "time": chrono::Utc::now().to_rfc3339(),
+            "region": "us-east-1",
+            "resources": [],
+            "detail": detail,
+        });
+        let result = ingest.invoke(&envelope).await;
+        match &result {
+            Ok(r) => t.line(format!(
+                "  {file:<36} -> {:<10} {}",
+                short(&r["outcome"]),
+                short(&r["message"])
+            )),
+            Err(e) => t.line(format!("  {file:<36} -> {} {}", e.error_type, e.message)),
+        }
+        report.ingest.push((file.to_string(), result));
+    }
+
+    t.line("== DynamoDB stream -> status-csv and notify (Lambda's poller, batch-item failures honoured)");
+    let dynamodb = aws_sdk_dynamodb::Client::new(&config);
+    let mut poller = StreamPoller::new(&config, &dynamodb, &names.table).await;
+    // notify writes its markers to the table: poll until the stream is quiet.
+    for _ in 0..5 {
+        let batch = poller.next_batch().await;
+        if batch.records.is_empty() {
+            break;
+        }
+        t.line(format!("  batch of {} stream records", batch.records.len()));
+        for function in [&mut status_csv, &mut notify] {
+            report.redeliveries += deliver(function, batch.clone(), &mut t).await?;
+        }
+    }
+
+    t.line("== AppFlow scheduled flow: status CSVs -> Config_Request__c (local stand-in, not Salesforce)");
+    report.records = upsert_status(&config, &names.status_bucket, &opts.work_dir, &mut t).await?;
+    for (id, fields) in &report.records {
+        t.line(format!(
+            "  {id}  {:<7}  {}",
+            fields
+                .get("Sync_Status__c")
+                .map(String::as_str)
+                .unwrap_or(""),
+            fields
+                .get("Sync_Message__c")
+                .map(String::as_str)
+                .unwrap_or("")
+        ));
+    }
+
+    t.line("== status emails (SNS -> the subscribed queue)");
+    report.emails = drain(&config, &names.queue_url).await;
+    for m in &report.emails {
+        let to = m["MessageAttributes"]["requested_by"]["Value"]
+            .as_str()
+            .unwrap_or("-");
+        t.line(format!("  to {to:<16} {}", short(&m["Subject"])));
+    }
+
+    t.line("== Amazon Connect, after the changes");
+    report.after = ask(&mut connect, &mut t).await?;
+
+    report.elapsed = started.elapsed();
+    t.line(format!(
+        "== round trip took {:.1} s",
+        report.elapsed.as_secs_f64()
+    ));
+    report.trace = t.lines;
+    Ok(report)
+}
+
+/// Delivers a batch as Lambda does with `ReportBatchItemFailures`: on failures, again from the
+/// first failed record, a few times. Returns how many redeliveries were needed.
+async fn deliver(
+    function: &mut LocalLambda,
+    mut batch: aws_lambda_events::dynamodb::Event,
+    t: &mut Tracer,
+) -> Result<usize, String> {
+    for attempt in 0..3 {
+        let payload = serde_json::to_value(&batch).map_err(|e| e.to_string())?;
+        let response = function
+            .invoke(&payload)
+            .await
+            .map_err(|e| format!("{}: {} {}", function.name, e.error_type, e.message))?;
+        let failed: Vec<String> = response["batchItemFailures"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|f| f["itemIdentifier"].as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        t.line(format!(
+            "    {:<10} {} records, {} failed",
+            function.name,
+            batch.records.len(),
+            failed.len()
+        ));
+        let Some(first) = failed.first() else {
+            return Ok(attempt);
+        };
+        let from = batch
+            .records
+            .iter()
+            .position(|r| r.change.sequence_number.as_deref() == Some(first))
+            .ok_or_else(|| {
+                format!(
+                    "{} reported an unknown sequence number {first}",
+                    function.name
+                )
+            })?;
+        batch.records.drain(..from);
+    }
+    Err(format!("{} kept failing the same records", function.name))
+}
+
+async fn ask(connect: &mut LocalLambda, t: &mut Tracer) -> Result<Vec<(String, Value)>, String> {
+    let mut answers = Vec::new();
+    for (label, parameters) in questions() {
+        let mut event: Value = serde_json::from_str(include_str!("../fixtures/connect-event.json"))
+            .map_err(|e| e.to_string())?;
+        event["Details"]["Parameters"] = parameters;
+        let answer = connect
+            .invoke(&event)
+            .await
+            .map_err(|e| format!("connect-lookup: {} {}", e.error_type, e.message))?;
+        t.line(format!(
+            "  {label:<22} status={} open={} holiday={} {} hours={}-{} tz={}",
+            short(&answer["status"]),
+            short(&answer["isOpen"]),
+            short(&answer["isHoliday"]),
+            short(&answer["holidayName"]),
+            short(&answer["openTime"]),
+            short(&answer["closeTime"]),
+            short(&answer["timezone"])
+        ));
+        answers.push((label.to_string(), answer));
+    }
+    Ok(answers)
+}
+
+/// AppFlow's scheduled flow, incremental: every CSV not read before, oldest first, upserted by
+/// `Id` onto the stand-in, which is saved as `Config_Request__c.json` in the work dir.
+async fn upsert_status(
+    config: &SdkConfig,
+    bucket: &str,
+    work_dir: &Path,
+    t: &mut Tracer,
+) -> Result<BTreeMap<String, BTreeMap<String, String>>, String> {
+    let s3 = s3_client(config);
+    let listed = s3
+        .list_objects_v2()
+        .bucket(bucket)
+        .prefix("status/")
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut objects: Vec<(String, String)> = listed
+        .contents()
+        .iter()
+        .filter_map(|o| Some((o.last_modified()?.to_string(), o.key()?.to_string())))
+        .collect();
+    objects.sort();
+    let mut seen = BTreeSet::new();
+    let mut records: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+    for (_, key) in objects {
+        if !seen.insert(key.clone()) {
+            continue;
+        }
+        let body = s3
+            .get_object()
+            .bucket(bucket)
+            .key(&key)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let bytes = body
+            .body
+            .collect()
+            .await
+            .map_err(|e| e.to_string())?
+            .into_bytes();
+        let mut reader = csv::Reader::from_reader(bytes.as_ref());
+        let header = reader.headers().map_err(|e| format!("{key}: {e}"))?.clone();
+        let column = |name: &str| {
+            header
+                .iter()
+                .position(|h| h == name)
+                .ok_or_else(|| format!("{key}: no column {name} in {header:?}"))
+        };
+        let index: Vec<usize> = CSV_COLUMNS
+            .iter()
+            .map(|c| column(c))
+            .collect::<Result<_, _>>()?;
+        for row in reader.records() {
+            let row = row.map_err(|e| format!("{key}: {e}"))?;
+            let fields: BTreeMap<String, String> = CSV_COLUMNS
+                .iter()
+                .zip(&index)
+                .map(|(name, i)| {
+                    (
+                        name.to_string(),
+                        row.get(*i).unwrap_or_default().to_string(),
+                    )
+                })
+                .collect();
+            records.insert(fields["Id"].clone(), fields);
+        }
+        t.line(format!("  read {key}"));
+    }
+    let path = work_dir.join("Config_Request__c.json");
+    std::fs::write(
+        &path,
+        serde_json::to_string_pretty(&records).map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
+    t.line(format!("  stand-in saved to {}", path.display()));
+    Ok(records)
+}
+
+/// What a correct round trip produced; every difference is a problem.
+pub fn check(report: &Report) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut expect = |ok: bool, what: String| {
+        if !ok {
+            problems.push(what);
+        }
+    };
+    let outcomes: Vec<String> = report
+        .ingest
+        .iter()
+        .map(|(_, r)| {
+            r.as_ref()
+                .map(|v| short(&v["outcome"]))
+                .unwrap_or_else(|e| e.error_type.clone())
+        })
+        .collect();
+    let expected = [
+        "applied",
+        "applied",
+        "applied",
+        "applied",
+        "applied",
+        "duplicate",
+        "applied",
+        "superseded",
+        "invalid",
+    ];
+    expect(
+        outcomes == expected,
+        format!("ingest outcomes {outcomes:?}, expected {expected:?}"),
+    );
+
+    let status = |id: &str| {
+        report
+            .records
+            .get(id)
+            .and_then(|r| r.get("Sync_Status__c"))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let message = |id: &str| {
+        report
+            .records
+            .get(id)
+            .and_then(|r| r.get("Sync_Message__c"))
+            .cloned()
+            .unwrap_or_default()
+    };
+    expect(
+        report.records.len() == 8,
+        format!(
+            "{} Salesforce records updated, expected 8",
+            report.records.len()
+        ),
+    );
+    for n in 1..=6 {
+        let id = format!("a0B5g00000Dm00{n}");
+        expect(
+            status(&id) == "Success",
+            format!("{id} shows {:?}, expected Success", status(&id)),
+        );
+    }
+    expect(
+        status("a0B5g00000Dm007") == "Fail" && message("a0B5g00000Dm007").contains("superseded"),
+        format!(
+            "a0B5g00000Dm007: {:?} {:?}",
+            status("a0B5g00000Dm007"),
+            message("a0B5g00000Dm007")
+        ),
+    );
+    expect(
+        status("a0B5g00000Dm008") == "Fail" && message("a0B5g00000Dm008").contains("Config_Key__c"),
+        format!(
+            "a0B5g00000Dm008: {:?} {:?}",
+            status("a0B5g00000Dm008"),
+            message("a0B5g00000Dm008")
+        ),
+    );
+
+    expect(
+        report.emails.len() == 8,
+        format!(
+            "{} emails, expected 8 (one per request, none for the duplicate)",
+            report.emails.len()
+        ),
+    );
+
+    let answer = |answers: &[(String, Value)], label: &str, key: &str| {
+        answers
+            .iter()
+            .find(|(l, _)| l == label)
+            .map(|(_, a)| short(&a[key]))
+            .unwrap_or_default()
+    };
+    for (label, _) in questions() {
+        expect(
+            answer(&report.before, label, "status") == "UNKNOWN_REGION",
+            format!(
+                "before, {label}: status {}",
+                answer(&report.before, label, "status")
+            ),
+        );
+        expect(
+            answer(&report.after, label, "status") == "OK",
+            format!(
+                "after, {label}: status {}",
+                answer(&report.after, label, "status")
+            ),
+        );
+    }
+    let after = &report.after;
+    expect(
+        answer(after, "Christmas Day, 10:00", "isHoliday") == "true"
+            && answer(after, "Christmas Day, 10:00", "isOpen") == "false",
+        "Christmas is not reported as a closed holiday".into(),
+    );
+    expect(
+        answer(after, "Christmas Day, 10:00", "holidayName") == "Christmas Day",
+        "Christmas has no name".into(),
+    );
+    expect(
+        answer(after, "Boxing Day, 10:00", "isHoliday") == "false",
+        "the deleted Boxing Day is still a holiday".into(),
+    );
+    expect(
+        answer(after, "a Friday, 19:30", "isOpen") == "true"
+            && answer(after, "a Friday, 19:30", "closeTime") == "20:00",
+        "Friday does not have the newer 08:00-20:00 hours".into(),
+    );
+    expect(
+        answer(after, "now", "timezone") == "Europe/London",
+        "the time zone is not Europe/London".into(),
+    );
+    problems
+}
