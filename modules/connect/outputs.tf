@@ -1,0 +1,4 @@
+output "associated" {
+  description = "Whether connect-lookup is associated with a Connect instance."
+  value       = local.enabled
+}

@@ -1,0 +1,304 @@
+# One Lambda function per handler name, all running the same bootstrap binary (dist/<name>.zip),
+# each with its own least-privilege role, log group, dead-letter queue and environment; and the
+# stream mappings that feed status-csv and notify.
+
+locals {
+  status_prefix = var.status_bucket.prefix
+
+  # The environment DESIGN.md names for each handler; nothing else (no AWS_REGION, no secrets).
+  environment = {
+    "ingest" = {
+      CONFIG_TABLE       = var.table.name
+      LARGE_EVENT_BUCKET = var.large_event_bucket.name
+    }
+    "status-csv" = {
+      STATUS_BUCKET = var.status_bucket.name
+      STATUS_PREFIX = local.status_prefix
+    }
+    "notify" = {
+      CONFIG_TABLE     = var.table.name
+      STATUS_TOPIC_ARN = var.status_topic_arn
+    }
+    "flow-guard" = {
+      CONFIG_TABLE      = var.table.name
+      SUPPORT_TOPIC_ARN = var.support_topic_arn
+      MANAGED_FLOWS     = join(",", [for f in var.managed_flows : f.name])
+      MAX_REACTIVATIONS = tostring(var.max_reactivations)
+    }
+    "connect-lookup" = {
+      CONFIG_TABLE = var.table.name
+    }
+  }
+
+  stream_read = {
+    Sid      = "ReadTheTableStream"
+    Effect   = "Allow"
+    Action   = ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"]
+    Resource = var.table.stream_arn
+  }
+  stream_failures = {
+    Sid      = "StreamFailuresQueue"
+    Effect   = "Allow"
+    Action   = ["sqs:SendMessage"]
+    Resource = aws_sqs_queue.stream_failures.arn
+  }
+  use_key = {
+    Sid      = "UseTheProjectKey"
+    Effect   = "Allow"
+    Action   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
+    Resource = var.kms_key_arn
+  }
+
+  # What each handler may touch (DESIGN.md "Handler names"), beyond its logs and DLQ.
+  statements = {
+    "ingest" = [
+      {
+        Sid       = "WriteConfigAndRequestItems"
+        Effect    = "Allow"
+        Action    = ["dynamodb:PutItem", "dynamodb:ConditionCheckItem"]
+        Resource  = var.table.arn
+        Condition = { "ForAllValues:StringLike" = { "dynamodb:LeadingKeys" = ["REGION#*", "REQUEST#*"] } }
+      },
+      {
+        Sid      = "ReadLargeEventPayloads"
+        Effect   = "Allow"
+        Action   = ["s3:GetObject"]
+        Resource = "${var.large_event_bucket.arn}/*"
+      },
+      local.use_key,
+    ]
+    "status-csv" = [
+      local.stream_read,
+      local.stream_failures,
+      {
+        Sid      = "WriteStatusCsvs"
+        Effect   = "Allow"
+        Action   = ["s3:PutObject"]
+        Resource = "${var.status_bucket.arn}/${local.status_prefix}*"
+      },
+      local.use_key,
+    ]
+    "notify" = [
+      local.stream_read,
+      local.stream_failures,
+      {
+        Sid      = "PublishOutcomes"
+        Effect   = "Allow"
+        Action   = ["sns:Publish"]
+        Resource = var.status_topic_arn
+      },
+      {
+        Sid       = "DedupeMarkers"
+        Effect    = "Allow"
+        Action    = ["dynamodb:PutItem"]
+        Resource  = var.table.arn
+        Condition = { "ForAllValues:StringLike" = { "dynamodb:LeadingKeys" = ["NOTIFY#*"] } }
+      },
+      local.use_key,
+    ]
+    "flow-guard" = [
+      {
+        Sid      = "ManageTheFlows"
+        Effect   = "Allow"
+        Action   = ["appflow:DescribeFlow", "appflow:StartFlow", "appflow:StopFlow"]
+        Resource = [for f in var.managed_flows : f.arn]
+      },
+      {
+        Sid      = "UseTheConnectorProfile"
+        Effect   = "Allow"
+        Action   = ["appflow:UseConnectorProfile"]
+        Resource = var.connector_profile_arn
+      },
+      {
+        Sid       = "ReactivationCounters"
+        Effect    = "Allow"
+        Action    = ["dynamodb:UpdateItem"]
+        Resource  = var.table.arn
+        Condition = { "ForAllValues:StringLike" = { "dynamodb:LeadingKeys" = ["FLOWGUARD#*"] } }
+      },
+      {
+        Sid      = "TellSupport"
+        Effect   = "Allow"
+        Action   = ["sns:Publish"]
+        Resource = var.support_topic_arn
+      },
+      local.use_key,
+    ]
+    "connect-lookup" = [
+      {
+        Sid       = "ReadConfigItems"
+        Effect    = "Allow"
+        Action    = ["dynamodb:BatchGetItem", "dynamodb:GetItem"]
+        Resource  = var.table.arn
+        Condition = { "ForAllValues:StringLike" = { "dynamodb:LeadingKeys" = ["REGION#*"] } }
+      },
+      {
+        Sid      = "DecryptTheTable"
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt"]
+        Resource = var.kms_key_arn
+      },
+    ]
+  }
+
+  handlers = toset(keys(local.environment))
+}
+
+data "aws_iam_policy_document" "assume" {
+  statement {
+    actions = ["sts:AssumeRole"]
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "this" {
+  for_each = local.handlers
+
+  name               = "${var.name_prefix}-${each.key}"
+  assume_role_policy = data.aws_iam_policy_document.assume.json
+
+  tags = var.tags
+}
+
+resource "aws_iam_role_policy" "this" {
+  for_each = local.handlers
+
+  name = "${var.name_prefix}-${each.key}"
+  role = aws_iam_role.this[each.key].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = concat([
+      {
+        Sid      = "OwnLogs"
+        Effect   = "Allow"
+        Action   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+        Resource = "${aws_cloudwatch_log_group.this[each.key].arn}:*"
+      },
+      {
+        Sid      = "Tracing"
+        Effect   = "Allow"
+        Action   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+        Resource = "*"
+      },
+      {
+        Sid      = "OwnDeadLetterQueue"
+        Effect   = "Allow"
+        Action   = ["sqs:SendMessage"]
+        Resource = aws_sqs_queue.dlq[each.key].arn
+      },
+    ], local.statements[each.key])
+  })
+}
+
+resource "aws_cloudwatch_log_group" "this" {
+  for_each = local.handlers
+
+  name              = "/aws/lambda/${var.name_prefix}-${each.key}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.kms_key_arn
+
+  tags = var.tags
+}
+
+resource "aws_sqs_queue" "dlq" {
+  for_each = local.handlers
+
+  name                      = "${var.name_prefix}-${each.key}-dlq"
+  kms_master_key_id         = var.kms_key_arn
+  message_retention_seconds = 1209600
+
+  tags = var.tags
+}
+
+resource "aws_sqs_queue" "stream_failures" {
+  name                      = "${var.name_prefix}-stream-failures"
+  kms_master_key_id         = var.kms_key_arn
+  message_retention_seconds = 1209600
+
+  tags = var.tags
+}
+
+resource "aws_lambda_function" "this" {
+  for_each = local.handlers
+  #checkov:skip=CKV_AWS_117:No VPC: the functions reach only AWS APIs, and a VPC would add NAT cost and cold-start latency.
+  #checkov:skip=CKV_AWS_272:The zips are built reproducibly and promoted by sha256 (dist/manifest.json) instead of Lambda code signing.
+
+  function_name                  = "${var.name_prefix}-${each.key}"
+  description                    = "sfbridge ${each.key}"
+  role                           = aws_iam_role.this[each.key].arn
+  handler                        = each.key
+  runtime                        = "provided.al2023"
+  architectures                  = [var.architecture]
+  filename                       = "${var.package_dir}/${each.key}.zip"
+  source_code_hash               = filebase64sha256("${var.package_dir}/${each.key}.zip")
+  memory_size                    = var.memory_size
+  timeout                        = each.key == "connect-lookup" ? 8 : 30
+  reserved_concurrent_executions = var.reserved_concurrency[each.key]
+  kms_key_arn                    = var.kms_key_arn
+
+  environment {
+    variables = local.environment[each.key]
+  }
+
+  tracing_config {
+    mode = "Active"
+  }
+
+  logging_config {
+    log_format            = "JSON"
+    log_group             = aws_cloudwatch_log_group.this[each.key].name
+    application_log_level = var.log_level
+    system_log_level      = "WARN"
+  }
+
+  dead_letter_config {
+    target_arn = aws_sqs_queue.dlq[each.key].arn
+  }
+
+  tags = var.tags
+
+  depends_on = [aws_iam_role_policy.this]
+}
+
+# Asynchronous invocations (EventBridge -> ingest, flow-guard): a few retries, then the DLQ,
+# where the event is kept whole with its errorType and message.
+resource "aws_lambda_function_event_invoke_config" "this" {
+  for_each = toset(["ingest", "flow-guard"])
+
+  function_name                = aws_lambda_function.this[each.key].function_name
+  maximum_retry_attempts       = 2
+  maximum_event_age_in_seconds = 21600
+}
+
+resource "aws_lambda_event_source_mapping" "stream" {
+  for_each = toset(["status-csv", "notify"])
+
+  event_source_arn                   = var.table.stream_arn
+  function_name                      = aws_lambda_function.this[each.key].arn
+  starting_position                  = "TRIM_HORIZON"
+  batch_size                         = 25
+  maximum_batching_window_in_seconds = 1
+  function_response_types            = ["ReportBatchItemFailures"]
+  bisect_batch_on_function_error     = true
+  maximum_retry_attempts             = 5
+  maximum_record_age_in_seconds      = 21600
+
+  destination_config {
+    on_failure {
+      destination_arn = aws_sqs_queue.stream_failures.arn
+    }
+  }
+
+  # Only request-item inserts: config items, markers and counters never invoke them.
+  filter_criteria {
+    filter {
+      pattern = jsonencode({
+        eventName = ["INSERT"]
+        dynamodb  = { NewImage = { pk = { S = [{ prefix = "REQUEST#" }] } } }
+      })
+    }
+  }
+}

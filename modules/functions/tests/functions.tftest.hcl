@@ -1,0 +1,213 @@
+# Wiring of the functions module: each function's environment is what DESIGN.md names, each
+# role can touch only what its handler may, and the stream mappings report batch-item failures.
+
+mock_provider "aws" {
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"}}]}"
+    }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/mock" }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = { arn = "arn:aws:lambda:eu-west-2:123456789012:function:mock" }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = { arn = "arn:aws:sqs:eu-west-2:123456789012:mock" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-2:123456789012:log-group:mock" }
+  }
+}
+
+variables {
+  name_prefix = "sfbridge-test"
+  package_dir = "./tests/fixtures"
+  kms_key_arn = "arn:aws:kms:eu-west-2:123456789012:key/11111111-2222-3333-4444-555555555555"
+  table = {
+    name       = "sfbridge-test-config"
+    arn        = "arn:aws:dynamodb:eu-west-2:123456789012:table/sfbridge-test-config"
+    stream_arn = "arn:aws:dynamodb:eu-west-2:123456789012:table/sfbridge-test-config/stream/2026-01-01T00:00:00.000"
+  }
+  large_event_bucket = { name = "sfbridge-test-large", arn = "arn:aws:s3:::sfbridge-test-large" }
+  status_bucket      = { name = "sfbridge-test-status", arn = "arn:aws:s3:::sfbridge-test-status" }
+  status_topic_arn   = "arn:aws:sns:eu-west-2:123456789012:sfbridge-test-status"
+  support_topic_arn  = "arn:aws:sns:eu-west-2:123456789012:sfbridge-test-support"
+  managed_flows = [
+    { name = "sfbridge-test-events", arn = "arn:aws:appflow:eu-west-2:123456789012:flow/sfbridge-test-events" },
+    { name = "sfbridge-test-status", arn = "arn:aws:appflow:eu-west-2:123456789012:flow/sfbridge-test-status" },
+  ]
+  connector_profile_arn = "arn:aws:appflow:eu-west-2:123456789012:connectorprofile/sfbridge-test"
+}
+
+run "one_function_per_handler_from_its_zip" {
+  command = apply
+
+  assert {
+    condition     = toset(keys(aws_lambda_function.this)) == toset(["connect-lookup", "flow-guard", "ingest", "notify", "status-csv"])
+    error_message = "Expected exactly the five handlers."
+  }
+  assert {
+    condition     = alltrue([for k, f in aws_lambda_function.this : f.handler == k && f.function_name == "sfbridge-test-${k}" && f.filename == "./tests/fixtures/${k}.zip"])
+    error_message = "The handler name must be the dispatch name, the function suffix and the zip name."
+  }
+  assert {
+    condition     = alltrue([for f in aws_lambda_function.this : f.runtime == "provided.al2023" && f.architectures == tolist(["arm64"]) && f.source_code_hash != ""])
+    error_message = "provided.al2023, the configured architecture, and a source_code_hash."
+  }
+  assert {
+    condition     = alltrue([for f in aws_lambda_function.this : f.tracing_config[0].mode == "Active" && f.logging_config[0].log_format == "JSON" && f.kms_key_arn == var.kms_key_arn])
+    error_message = "X-Ray, JSON logs and KMS-encrypted environments on every function."
+  }
+  assert {
+    condition     = alltrue([for k, f in aws_lambda_function.this : f.dead_letter_config[0].target_arn == aws_sqs_queue.dlq[k].arn])
+    error_message = "Every function has its own dead-letter queue."
+  }
+  assert {
+    condition     = alltrue([for q in concat(values(aws_sqs_queue.dlq), [aws_sqs_queue.stream_failures]) : q.kms_master_key_id == var.kms_key_arn]) && alltrue([for g in aws_cloudwatch_log_group.this : g.kms_key_id == var.kms_key_arn])
+    error_message = "Queues and log groups use the project's KMS key."
+  }
+}
+
+run "each_environment_holds_what_design_md_names" {
+  command = apply
+
+  assert {
+    condition = alltrue([for name in ["CONFIG_TABLE", "LARGE_EVENT_BUCKET"] :
+    contains(keys(aws_lambda_function.this["ingest"].environment[0].variables), name)])
+    error_message = "ingest needs CONFIG_TABLE and LARGE_EVENT_BUCKET."
+  }
+  assert {
+    condition = alltrue([for name in ["STATUS_BUCKET", "STATUS_PREFIX"] :
+    contains(keys(aws_lambda_function.this["status-csv"].environment[0].variables), name)])
+    error_message = "status-csv needs STATUS_BUCKET and STATUS_PREFIX."
+  }
+  assert {
+    condition = alltrue([for name in ["CONFIG_TABLE", "STATUS_TOPIC_ARN"] :
+    contains(keys(aws_lambda_function.this["notify"].environment[0].variables), name)])
+    error_message = "notify needs CONFIG_TABLE and STATUS_TOPIC_ARN."
+  }
+  assert {
+    condition = alltrue([for name in ["CONFIG_TABLE", "SUPPORT_TOPIC_ARN", "MANAGED_FLOWS", "MAX_REACTIVATIONS"] :
+    contains(keys(aws_lambda_function.this["flow-guard"].environment[0].variables), name)])
+    error_message = "flow-guard needs CONFIG_TABLE, SUPPORT_TOPIC_ARN, MANAGED_FLOWS and MAX_REACTIVATIONS."
+  }
+  assert {
+    condition     = contains(keys(aws_lambda_function.this["connect-lookup"].environment[0].variables), "CONFIG_TABLE")
+    error_message = "connect-lookup needs CONFIG_TABLE."
+  }
+  assert {
+    condition = (
+      aws_lambda_function.this["ingest"].environment[0].variables["CONFIG_TABLE"] == "sfbridge-test-config" &&
+      aws_lambda_function.this["ingest"].environment[0].variables["LARGE_EVENT_BUCKET"] == "sfbridge-test-large" &&
+      aws_lambda_function.this["status-csv"].environment[0].variables["STATUS_BUCKET"] == "sfbridge-test-status" &&
+      aws_lambda_function.this["status-csv"].environment[0].variables["STATUS_PREFIX"] == "status/" &&
+      aws_lambda_function.this["notify"].environment[0].variables["STATUS_TOPIC_ARN"] == var.status_topic_arn &&
+      aws_lambda_function.this["flow-guard"].environment[0].variables["MANAGED_FLOWS"] == "sfbridge-test-events,sfbridge-test-status" &&
+      aws_lambda_function.this["flow-guard"].environment[0].variables["MAX_REACTIVATIONS"] == "3"
+    )
+    error_message = "Environment values must come from the wired resources."
+  }
+  assert {
+    condition     = alltrue([for f in aws_lambda_function.this : !contains(keys(f.environment[0].variables), "AWS_REGION")])
+    error_message = "No AWS_REGION (Lambda sets it) and no secrets in function environments."
+  }
+}
+
+run "connect_lookup_can_only_read" {
+  command = apply
+
+  assert {
+    condition = alltrue(flatten([
+      for s in jsondecode(aws_iam_role_policy.this["connect-lookup"].policy).Statement : [
+        for a in flatten([s.Action]) :
+        !startswith(a, "dynamodb:") || contains(["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"], a)
+      ]
+    ]))
+    error_message = "connect-lookup's role must have no DynamoDB write action."
+  }
+  assert {
+    condition = alltrue(flatten([
+      for s in jsondecode(aws_iam_role_policy.this["connect-lookup"].policy).Statement : [
+        for a in flatten([s.Action]) :
+        !(startswith(a, "s3:") || startswith(a, "sns:") || startswith(a, "appflow:") || contains(["kms:Encrypt", "kms:GenerateDataKey"], a))
+      ]
+    ]))
+    error_message = "connect-lookup's role must not write to S3, SNS, AppFlow or encrypt."
+  }
+}
+
+run "each_role_touches_only_its_own_resources" {
+  command = apply
+
+  assert {
+    condition     = contains(flatten([for s in jsondecode(aws_iam_role_policy.this["ingest"].policy).Statement : s.Resource]), "arn:aws:s3:::sfbridge-test-large/*")
+    error_message = "ingest reads the large-event bucket."
+  }
+  assert {
+    condition     = !strcontains(aws_iam_role_policy.this["ingest"].policy, "s3:PutObject") && !strcontains(aws_iam_role_policy.this["ingest"].policy, "sns:")
+    error_message = "ingest writes no objects and publishes nothing."
+  }
+  assert {
+    condition     = contains(flatten([for s in jsondecode(aws_iam_role_policy.this["status-csv"].policy).Statement : s.Resource]), "arn:aws:s3:::sfbridge-test-status/status/*")
+    error_message = "status-csv writes only under the status prefix."
+  }
+  assert {
+    condition     = !strcontains(aws_iam_role_policy.this["status-csv"].policy, "dynamodb:PutItem")
+    error_message = "status-csv does not write the table."
+  }
+  assert {
+    condition     = strcontains(aws_iam_role_policy.this["notify"].policy, "NOTIFY#*") && strcontains(aws_iam_role_policy.this["notify"].policy, var.status_topic_arn) && !strcontains(aws_iam_role_policy.this["notify"].policy, var.support_topic_arn)
+    error_message = "notify writes only its markers and publishes only to the status topic."
+  }
+  assert {
+    condition     = strcontains(aws_iam_role_policy.this["flow-guard"].policy, "FLOWGUARD#*") && strcontains(aws_iam_role_policy.this["flow-guard"].policy, "appflow:StartFlow") && strcontains(aws_iam_role_policy.this["flow-guard"].policy, var.support_topic_arn)
+    error_message = "flow-guard manages the flows, its counters and the support topic."
+  }
+}
+
+run "stream_mappings_report_batch_item_failures" {
+  command = apply
+
+  assert {
+    condition     = toset(keys(aws_lambda_event_source_mapping.stream)) == toset(["notify", "status-csv"])
+    error_message = "status-csv and notify read the stream."
+  }
+  assert {
+    condition     = alltrue([for m in aws_lambda_event_source_mapping.stream : contains(m.function_response_types, "ReportBatchItemFailures")])
+    error_message = "Stream mappings must report batch-item failures."
+  }
+  assert {
+    condition     = alltrue([for m in aws_lambda_event_source_mapping.stream : m.bisect_batch_on_function_error && m.maximum_retry_attempts > 0 && m.maximum_retry_attempts < 10000 && m.maximum_record_age_in_seconds > 0])
+    error_message = "Bisect on error, finite retries and a finite record age."
+  }
+  assert {
+    condition     = alltrue([for m in aws_lambda_event_source_mapping.stream : m.destination_config[0].on_failure[0].destination_arn == aws_sqs_queue.stream_failures.arn])
+    error_message = "Exhausted records go to the stream-failures queue."
+  }
+  assert {
+    condition     = alltrue([for m in aws_lambda_event_source_mapping.stream : jsondecode(one(m.filter_criteria[0].filter).pattern).dynamodb.NewImage.pk.S[0].prefix == "REQUEST#"])
+    error_message = "Mappings are filtered to request items."
+  }
+}
+
+run "architecture_is_validated" {
+  command = plan
+
+  variables {
+    architecture = "sparc"
+  }
+
+  expect_failures = [var.architecture]
+}
+
+run "status_prefix_is_validated" {
+  command = plan
+
+  variables {
+    status_bucket = { name = "s", arn = "arn:aws:s3:::s", prefix = "no-slash" }
+  }
+
+  expect_failures = [var.status_bucket]
+}

@@ -1,0 +1,141 @@
+variable "name_prefix" {
+  description = "Prefix of every name, e.g. sfbridge-dev; functions are <prefix>-<handler>."
+  type        = string
+}
+
+variable "package_dir" {
+  description = "Directory holding <handler>.zip for every handler (make build-zips writes dist/)."
+  type        = string
+}
+
+variable "architecture" {
+  description = "Lambda architecture; must match the ARCH the zips were built for."
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.architecture)
+    error_message = "architecture must be arm64 or x86_64."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "The project's KMS key (environment, logs, queues, table, topics)."
+  type        = string
+}
+
+variable "table" {
+  description = "The config table."
+  type = object({
+    name       = string
+    arn        = string
+    stream_arn = string
+  })
+}
+
+variable "large_event_bucket" {
+  description = "The bucket AppFlow writes oversized events to (ingest reads only here)."
+  type = object({
+    name = string
+    arn  = string
+  })
+}
+
+variable "status_bucket" {
+  description = "Where status-csv writes and the scheduled AppFlow flow reads."
+  type = object({
+    name   = string
+    arn    = string
+    prefix = optional(string, "status/")
+  })
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]+/$", var.status_bucket.prefix))
+    error_message = "status_bucket.prefix must be a folder ending in /, e.g. status/."
+  }
+}
+
+variable "status_topic_arn" {
+  description = "The status topic (notify publishes)."
+  type        = string
+}
+
+variable "support_topic_arn" {
+  description = "The support topic (flow-guard publishes)."
+  type        = string
+}
+
+variable "managed_flows" {
+  description = "The AppFlow flows flow-guard manages."
+  type = list(object({
+    name = string
+    arn  = string
+  }))
+
+  validation {
+    condition     = length(var.managed_flows) > 0
+    error_message = "flow-guard needs at least one flow to manage."
+  }
+}
+
+variable "connector_profile_arn" {
+  description = "The AppFlow connector profile the flows use (flow-guard may use it to start them)."
+  type        = string
+}
+
+variable "max_reactivations" {
+  description = "flow-guard's restarts per flow per hour."
+  type        = number
+  default     = 3
+
+  validation {
+    condition     = var.max_reactivations >= 1 && var.max_reactivations <= 20
+    error_message = "max_reactivations must be between 1 and 20."
+  }
+}
+
+variable "memory_size" {
+  description = "Memory (MB) for every function."
+  type        = number
+  default     = 128
+}
+
+variable "reserved_concurrency" {
+  description = "Reserved concurrency per handler: a cap on cost and on pressure on Salesforce and DynamoDB."
+  type        = map(number)
+  default = {
+    "ingest"         = 10
+    "status-csv"     = 5
+    "notify"         = 5
+    "flow-guard"     = 2
+    "connect-lookup" = 50
+  }
+
+  validation {
+    condition     = alltrue([for h in ["ingest", "status-csv", "notify", "flow-guard", "connect-lookup"] : contains(keys(var.reserved_concurrency), h)])
+    error_message = "reserved_concurrency needs an entry for every handler."
+  }
+}
+
+variable "log_retention_days" {
+  description = "CloudWatch Logs retention."
+  type        = number
+  default     = 365
+}
+
+variable "log_level" {
+  description = "Application log level (Lambda's JSON logging)."
+  type        = string
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"], var.log_level)
+    error_message = "log_level must be one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL."
+  }
+}
+
+variable "tags" {
+  description = "Tags for every resource."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,84 @@
+# Steps 12-14: AppFlow's failure events and a periodic health check invoke flow-guard, and
+# Terraform activates both flows through it (the provider's flow_status is read-only). An
+# activation runs after everything named in activation_after exists (the partner bus and its
+# rule, for the event flow) and again whenever its flow's definition changes.
+
+resource "aws_cloudwatch_event_rule" "deactivated" {
+  name        = "${var.name_prefix}-flow-deactivated"
+  description = "AppFlow deactivated a managed flow"
+  event_pattern = jsonencode({
+    source        = ["aws.appflow"]
+    "detail-type" = ["AppFlow Event Flow Deactivated", "AppFlow Scheduled Flow Deactivated"]
+    detail        = { "flow-name" = [for f in values(var.flows) : f.name] }
+  })
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_event_rule" "failed_run" {
+  name        = "${var.name_prefix}-flow-run-failed"
+  description = "A run of a managed flow failed"
+  event_pattern = jsonencode({
+    source        = ["aws.appflow"]
+    "detail-type" = ["AppFlow End Flow Run Report"]
+    detail        = { "flow-name" = [for f in values(var.flows) : f.name], status = ["Execution Failed"] }
+  })
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_event_rule" "check" {
+  name                = "${var.name_prefix}-flow-health-check"
+  description         = "Periodic health check of the managed flows"
+  schedule_expression = var.check_schedule
+
+  tags = var.tags
+}
+
+locals {
+  rules = {
+    deactivated = { name = aws_cloudwatch_event_rule.deactivated.name, arn = aws_cloudwatch_event_rule.deactivated.arn, input = null }
+    failed_run  = { name = aws_cloudwatch_event_rule.failed_run.name, arn = aws_cloudwatch_event_rule.failed_run.arn, input = null }
+    check       = { name = aws_cloudwatch_event_rule.check.name, arn = aws_cloudwatch_event_rule.check.arn, input = jsonencode({ action = "check" }) }
+  }
+}
+
+resource "aws_cloudwatch_event_target" "flow_guard" {
+  for_each = local.rules
+
+  rule  = each.value.name
+  arn   = var.flow_guard.arn
+  input = each.value.input
+
+  retry_policy {
+    maximum_event_age_in_seconds = 3600
+    maximum_retry_attempts       = 10
+  }
+}
+
+resource "aws_lambda_permission" "flow_guard" {
+  for_each = local.rules
+
+  statement_id  = "EventBridge-${each.key}"
+  action        = "lambda:InvokeFunction"
+  function_name = var.flow_guard.name
+  principal     = "events.amazonaws.com"
+  source_arn    = each.value.arn
+}
+
+resource "aws_lambda_invocation" "activate" {
+  for_each = var.activate ? var.flows : {}
+
+  function_name   = var.flow_guard.name
+  lifecycle_scope = "CRUD"
+  input = jsonencode({
+    action    = "activate"
+    flow_name = each.value.name
+  })
+
+  triggers = {
+    flow     = each.value.arn
+    revision = each.value.revision
+    after    = join(",", each.value.activation_after)
+  }
+}

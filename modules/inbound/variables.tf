@@ -1,0 +1,63 @@
+variable "name_prefix" {
+  description = "Prefix of every name, e.g. sfbridge-dev."
+  type        = string
+}
+
+variable "account_id" {
+  description = "AWS account id (part of the partner source and bucket names)."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "account_id must be 12 digits."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "The project's KMS key."
+  type        = string
+}
+
+variable "connector_profile_name" {
+  description = "The Salesforce connector profile."
+  type        = string
+}
+
+variable "event_object" {
+  description = "The platform event AppFlow subscribes to."
+  type        = string
+  default     = "Config_Change__e"
+
+  validation {
+    condition     = can(regex("^[A-Za-z][A-Za-z0-9_]*__e$", var.event_object))
+    error_message = "event_object must be a platform event API name ending in __e."
+  }
+}
+
+variable "ingest_function_arn" {
+  description = "The ingest function the rule invokes."
+  type        = string
+}
+
+variable "ingest_function_name" {
+  description = "The ingest function's name (for the invoke permission)."
+  type        = string
+}
+
+variable "create_flow" {
+  description = "Create the AppFlow flow, partner bus and rule (off only for emulator tests, which have no AppFlow)."
+  type        = bool
+  default     = true
+}
+
+variable "force_destroy" {
+  description = "Allow destroying a non-empty bucket (test environments only)."
+  type        = bool
+  default     = false
+}
+
+variable "tags" {
+  description = "Tags for every resource."
+  type        = map(string)
+  default     = {}
+}

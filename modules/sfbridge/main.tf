@@ -1,0 +1,136 @@
+# The whole of sfbridge, composed once; each environment root instantiates it with its own
+# variables.
+
+locals {
+  name_prefix = "${var.project}-${var.environment}"
+}
+
+module "connection" {
+  source = "../connection"
+
+  name_prefix              = local.name_prefix
+  account_id               = var.account_id
+  region                   = var.region
+  salesforce               = var.salesforce
+  salesforce_jwt_token     = var.salesforce_jwt_token
+  salesforce_refresh_token = var.salesforce_refresh_token
+  create_connector_profile = var.create_appflow
+}
+
+module "store" {
+  source = "../store"
+
+  name                = "${local.name_prefix}-config"
+  kms_key_arn         = module.connection.kms_key_arn
+  deletion_protection = var.deletion_protection
+}
+
+module "notifications" {
+  source = "../notifications"
+
+  name_prefix          = local.name_prefix
+  account_id           = var.account_id
+  kms_key_arn          = module.connection.kms_key_arn
+  status_subscriptions = var.status_subscriptions
+  support_emails       = var.support_emails
+}
+
+module "inbound" {
+  source = "../inbound"
+
+  name_prefix            = local.name_prefix
+  account_id             = var.account_id
+  kms_key_arn            = module.connection.kms_key_arn
+  connector_profile_name = module.connection.connector_profile_name
+  ingest_function_arn    = module.functions.function_arns["ingest"]
+  ingest_function_name   = module.functions.function_names["ingest"]
+  create_flow            = var.create_appflow
+  force_destroy          = var.force_destroy
+}
+
+module "outbound" {
+  source = "../outbound"
+
+  name_prefix            = local.name_prefix
+  account_id             = var.account_id
+  kms_key_arn            = module.connection.kms_key_arn
+  connector_profile_name = module.connection.connector_profile_name
+  salesforce_object      = var.salesforce_request_object
+  id_field               = var.salesforce_id_field
+  schedule_expression    = var.status_schedule
+  create_flow            = var.create_appflow
+  force_destroy          = var.force_destroy
+}
+
+module "functions" {
+  source = "../functions"
+
+  name_prefix        = local.name_prefix
+  package_dir        = var.package_dir
+  architecture       = var.architecture
+  kms_key_arn        = module.connection.kms_key_arn
+  table              = { name = module.store.table_name, arn = module.store.table_arn, stream_arn = module.store.table_stream_arn }
+  large_event_bucket = module.inbound.large_event_bucket
+  status_bucket      = module.outbound.status_bucket
+  status_topic_arn   = module.notifications.status_topic_arn
+  support_topic_arn  = module.notifications.support_topic_arn
+  managed_flows = [
+    { name = module.inbound.flow_name, arn = module.inbound.flow_arn },
+    { name = module.outbound.flow_name, arn = module.outbound.flow_arn },
+  ]
+  connector_profile_arn = coalesce(module.connection.connector_profile_arn, "arn:aws:appflow:${var.region}:${var.account_id}:connectorprofile/${local.name_prefix}")
+  max_reactivations     = var.max_reactivations
+  log_retention_days    = var.log_retention_days
+}
+
+module "guard" {
+  source = "../guard"
+
+  name_prefix    = local.name_prefix
+  flow_guard     = { name = module.functions.function_names["flow-guard"], arn = module.functions.function_arns["flow-guard"] }
+  check_schedule = var.flow_check_schedule
+  activate       = var.create_appflow
+  flows = {
+    events = {
+      name     = module.inbound.flow_name
+      arn      = module.inbound.flow_arn
+      revision = module.inbound.flow_revision
+      # The event flow may only be activated once its partner bus and rule exist.
+      activation_after = compact([module.inbound.event_bus_name, module.inbound.rule_arn])
+    }
+    status = {
+      name     = module.outbound.flow_name
+      arn      = module.outbound.flow_arn
+      revision = module.outbound.flow_revision
+      # Something must be writing the CSVs it reads.
+      activation_after = [module.functions.function_arns["status-csv"]]
+    }
+  }
+}
+
+module "monitoring" {
+  source = "../monitoring"
+
+  name_prefix     = local.name_prefix
+  alarm_topic_arn = module.notifications.support_topic_arn
+  queues = merge(
+    { for k, q in module.functions.dead_letter_queues : "${k}-dlq" => q.name },
+    {
+      "stream-failures"   = module.functions.stream_failure_queue.name
+      "config-change-dlq" = module.inbound.rule_dead_letter_queue.name
+    },
+  )
+  functions        = module.functions.function_names
+  stream_functions = { for k in ["status-csv", "notify"] : k => module.functions.function_names[k] }
+  flow_names       = [module.inbound.flow_name, module.outbound.flow_name]
+}
+
+module "connect" {
+  source = "../connect"
+
+  instance_id   = var.connect_instance_id
+  function_arn  = module.functions.function_arns["connect-lookup"]
+  function_name = module.functions.function_names["connect-lookup"]
+  account_id    = var.account_id
+  region        = var.region
+}

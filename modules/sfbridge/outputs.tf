@@ -1,0 +1,47 @@
+output "function_names" {
+  description = "Function name by handler."
+  value       = module.functions.function_names
+}
+
+output "table_name" {
+  description = "The config table."
+  value       = module.store.table_name
+}
+
+output "salesforce_secret_arn" {
+  description = "Put {\"clientId\",\"clientSecret\"} here (aws secretsmanager put-secret-value), never in Terraform."
+  value       = module.connection.secret_arn
+}
+
+output "flows" {
+  description = "The AppFlow flows flow-guard manages."
+  value       = { events = module.inbound.flow_name, status = module.outbound.flow_name }
+}
+
+output "event_bus_name" {
+  description = "The partner event bus."
+  value       = module.inbound.event_bus_name
+}
+
+output "buckets" {
+  description = "The large-event and status buckets."
+  value       = { large_events = module.inbound.large_event_bucket.name, status = module.outbound.status_bucket.name }
+}
+
+output "topics" {
+  description = "Subscribe people here."
+  value       = { status = module.notifications.status_topic_arn, support = module.notifications.support_topic_arn }
+}
+
+output "dead_letter_queues" {
+  description = "Where unhandled events wait, by function, plus the stream and rule failures."
+  value = merge(
+    { for k, q in module.functions.dead_letter_queues : k => q.name },
+    { stream_failures = module.functions.stream_failure_queue.name, config_change = module.inbound.rule_dead_letter_queue.name },
+  )
+}
+
+output "kms_key_arn" {
+  description = "The project's KMS key."
+  value       = module.connection.kms_key_arn
+}

@@ -1,0 +1,93 @@
+# The composition: what one module produces reaches the others.
+
+mock_provider "aws" {
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"}}]}"
+    }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:eu-west-2:123456789012:key/11111111-2222-3333-4444-555555555555", key_id = "11111111-2222-3333-4444-555555555555" }
+  }
+  mock_resource "aws_secretsmanager_secret" {
+    defaults = { arn = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:sfbridge-dev-AbCdEf" }
+  }
+  mock_resource "aws_appflow_connector_profile" {
+    defaults = { arn = "arn:aws:appflow:eu-west-2:123456789012:connectorprofile/sfbridge-dev" }
+  }
+  mock_resource "aws_appflow_flow" {
+    defaults = { arn = "arn:aws:appflow:eu-west-2:123456789012:flow/mock" }
+  }
+  mock_resource "aws_dynamodb_table" {
+    defaults = { arn = "arn:aws:dynamodb:eu-west-2:123456789012:table/sfbridge-dev-config", stream_arn = "arn:aws:dynamodb:eu-west-2:123456789012:table/sfbridge-dev-config/stream/2026-01-01T00:00:00.000" }
+  }
+  mock_resource "aws_s3_bucket" {
+    defaults = { arn = "arn:aws:s3:::mock" }
+  }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:eu-west-2:123456789012:mock" }
+  }
+  mock_resource "aws_sqs_queue" {
+    defaults = { arn = "arn:aws:sqs:eu-west-2:123456789012:mock" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/mock" }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = { arn = "arn:aws:lambda:eu-west-2:123456789012:function:mock" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-2:123456789012:log-group:mock" }
+  }
+  mock_resource "aws_cloudwatch_event_rule" {
+    defaults = { arn = "arn:aws:events:eu-west-2:123456789012:rule/mock" }
+  }
+  mock_resource "aws_cloudwatch_event_bus" {
+    defaults = { arn = "arn:aws:events:eu-west-2:123456789012:event-bus/mock" }
+  }
+}
+
+variables {
+  environment = "dev"
+  account_id  = "123456789012"
+  region      = "eu-west-2"
+  package_dir = "../functions/tests/fixtures"
+  salesforce  = { instance_url = "https://example--dev.sandbox.my.salesforce.com", is_sandbox = true }
+}
+
+run "everything_is_wired_to_everything_else" {
+  command = apply
+
+  assert {
+    condition     = module.functions.environment["ingest"].LARGE_EVENT_BUCKET == module.inbound.large_event_bucket.name && module.functions.environment["ingest"].CONFIG_TABLE == "sfbridge-dev-config"
+    error_message = "ingest reads the table and the inbound large-event bucket."
+  }
+  assert {
+    condition     = module.functions.environment["status-csv"].STATUS_BUCKET == module.outbound.status_bucket.name && module.functions.environment["status-csv"].STATUS_PREFIX == "status/"
+    error_message = "status-csv writes where the status flow reads."
+  }
+  assert {
+    condition     = module.functions.environment["flow-guard"].MANAGED_FLOWS == "sfbridge-dev-events,sfbridge-dev-status"
+    error_message = "flow-guard manages both flows."
+  }
+  assert {
+    condition     = module.functions.environment["notify"].STATUS_TOPIC_ARN == module.notifications.status_topic_arn && module.functions.environment["flow-guard"].SUPPORT_TOPIC_ARN == module.notifications.support_topic_arn
+    error_message = "notify and flow-guard publish to their topics."
+  }
+  assert {
+    condition     = length(module.guard.activation_results) == 2
+    error_message = "Both flows are activated through flow-guard."
+  }
+  assert {
+    condition     = length(module.monitoring.alarm_names.queues) == 7 && length(module.monitoring.alarm_names.errors) == 5
+    error_message = "Every dead-letter queue (5 functions, stream failures, rule) and every function is alarmed."
+  }
+}
+
+run "environment_is_validated" {
+  command = plan
+  variables {
+    environment = "qa"
+  }
+  expect_failures = [var.environment]
+}

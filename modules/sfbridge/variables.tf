@@ -1,0 +1,150 @@
+variable "project" {
+  description = "Project name, the first part of every resource name."
+  type        = string
+  default     = "sfbridge"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,20}$", var.project))
+    error_message = "project must be 2-21 lower-case letters, digits and hyphens."
+  }
+}
+
+variable "environment" {
+  description = "Environment name: dev, staging or prod."
+  type        = string
+
+  validation {
+    condition     = contains(["dev", "staging", "prod"], var.environment)
+    error_message = "environment must be dev, staging or prod."
+  }
+}
+
+variable "account_id" {
+  description = "AWS account id of the environment."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.account_id))
+    error_message = "account_id must be 12 digits."
+  }
+}
+
+variable "region" {
+  description = "AWS region of the environment."
+  type        = string
+}
+
+variable "architecture" {
+  description = "Lambda architecture; the zips must be built with the same ARCH."
+  type        = string
+  default     = "arm64"
+
+  validation {
+    condition     = contains(["arm64", "x86_64"], var.architecture)
+    error_message = "architecture must be arm64 or x86_64."
+  }
+}
+
+variable "package_dir" {
+  description = "Directory with dist/<handler>.zip (from make build-zips, promoted unchanged)."
+  type        = string
+}
+
+variable "salesforce" {
+  description = "The Salesforce org and the connected app's grant type."
+  type = object({
+    instance_url = string
+    is_sandbox   = optional(bool, false)
+    grant_type   = optional(string, "CLIENT_CREDENTIALS")
+    private_link = optional(bool, false)
+  })
+}
+
+variable "salesforce_jwt_token" {
+  description = "For JWT_BEARER only."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "salesforce_refresh_token" {
+  description = "For AUTHORIZATION_CODE only."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "salesforce_request_object" {
+  description = "The Salesforce object the status is upserted onto."
+  type        = string
+  default     = "Config_Request__c"
+}
+
+variable "salesforce_id_field" {
+  description = "The field the status rows upsert on."
+  type        = string
+  default     = "Id"
+}
+
+variable "status_subscriptions" {
+  description = "Email subscriptions to outcome notifications, optionally filtered."
+  type = list(object({
+    email         = string
+    filter_policy = optional(map(list(string)))
+  }))
+  default = []
+}
+
+variable "support_emails" {
+  description = "Who flow-guard and the alarms email."
+  type        = list(string)
+  default     = []
+}
+
+variable "connect_instance_id" {
+  description = "Amazon Connect instance to associate connect-lookup with; null for none."
+  type        = string
+  default     = null
+}
+
+variable "max_reactivations" {
+  description = "flow-guard's restarts per flow per hour."
+  type        = number
+  default     = 3
+}
+
+variable "status_schedule" {
+  description = "How often the status flow upserts onto Salesforce."
+  type        = string
+  default     = "rate(5minutes)"
+}
+
+variable "flow_check_schedule" {
+  description = "How often flow-guard checks the flows."
+  type        = string
+  default     = "rate(15 minutes)"
+}
+
+variable "log_retention_days" {
+  description = "CloudWatch Logs retention of the functions."
+  type        = number
+  default     = 365
+}
+
+variable "deletion_protection" {
+  description = "Protect the table from deletion."
+  type        = bool
+  default     = true
+}
+
+variable "create_appflow" {
+  description = "Create the AppFlow connector profile and flows and activate them (off only against an emulator without AppFlow)."
+  type        = bool
+  default     = true
+}
+
+variable "force_destroy" {
+  description = "Allow destroying non-empty buckets (dev only)."
+  type        = bool
+  default     = false
+}

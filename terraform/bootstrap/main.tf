@@ -1,0 +1,75 @@
+# Run once per AWS account, with local state: the S3 bucket that holds every environment's
+# Terraform state (versioned, KMS-encrypted, TLS-only; S3-native locking via use_lockfile).
+
+terraform {
+  required_version = ">= 1.11"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 5.100"
+    }
+  }
+}
+
+provider "aws" {
+  region = var.region
+
+  default_tags {
+    tags = {
+      Project     = "sfbridge"
+      Environment = "shared"
+      ManagedBy   = "terraform"
+    }
+  }
+}
+
+data "aws_caller_identity" "current" {}
+
+resource "aws_kms_key" "state" {
+  description             = "sfbridge Terraform state"
+  enable_key_rotation     = true
+  deletion_window_in_days = 30
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AccountAdministers"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root" }
+        Action    = "kms:*"
+        Resource  = "*"
+      }
+    ]
+  })
+}
+
+module "state" {
+  source = "../../modules/bucket"
+
+  name              = "${var.state_bucket_prefix}-${data.aws_caller_identity.current.account_id}"
+  kms_key_arn       = aws_kms_key.state.arn
+  expire_after_days = 3650
+}
+
+variable "region" {
+  description = "Region of the state bucket."
+  type        = string
+  default     = "eu-west-2"
+}
+
+variable "state_bucket_prefix" {
+  description = "State bucket name before the account id."
+  type        = string
+  default     = "sfbridge-tfstate"
+}
+
+output "state_bucket" {
+  description = "Pass to each environment: terraform init -backend-config=bucket=<this>."
+  value       = module.state.bucket_name
+}
+
+output "state_kms_key_arn" {
+  description = "Pass to each environment: -backend-config=kms_key_id=<this>."
+  value       = aws_kms_key.state.arn
+}

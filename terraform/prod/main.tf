@@ -1,0 +1,51 @@
+# One environment. This file is the same in dev, staging and prod; only terraform.tfvars
+# differs. Initialise with the bootstrap root's outputs:
+#   terraform init -backend-config=bucket=<state_bucket> -backend-config=kms_key_id=<state_kms_key_arn> \
+#     -backend-config=key=sfbridge/<environment>.tfstate -backend-config=region=<region>
+
+terraform {
+  required_version = ">= 1.11"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = ">= 5.100"
+    }
+  }
+
+  backend "s3" {
+    encrypt      = true
+    use_lockfile = true
+  }
+}
+
+provider "aws" {
+  region              = var.region
+  allowed_account_ids = [var.account_id]
+
+  default_tags {
+    tags = {
+      Project     = "sfbridge"
+      Environment = var.environment
+      ManagedBy   = "terraform"
+    }
+  }
+}
+
+module "sfbridge" {
+  source = "../../modules/sfbridge"
+
+  environment          = var.environment
+  account_id           = var.account_id
+  region               = var.region
+  architecture         = var.architecture
+  package_dir          = var.package_dir
+  salesforce           = var.salesforce
+  salesforce_jwt_token = var.salesforce_jwt_token
+  status_subscriptions = var.status_subscriptions
+  support_emails       = var.support_emails
+  connect_instance_id  = var.connect_instance_id
+  max_reactivations    = var.max_reactivations
+  deletion_protection  = var.deletion_protection
+  force_destroy        = var.force_destroy
+}
