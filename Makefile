@@ -4,16 +4,17 @@ SHELL := /bin/bash
 ARCH ?= arm64
 export ARCH
 
-.PHONY: help test lint fmt-check clippy cargo-test build-zips check-zips demo bench clean
+.PHONY: help test lint fmt-check clippy cargo-test terraform terraform-checks checkov terraform-moto build-zips check-zips demo bench clean
 
 help:
-	@echo "make test        fmt check, clippy -D warnings, unit + integration tests (starts/stops moto)"
+	@echo "make test        fmt, clippy -D warnings, unit/integration/end-to-end tests (starts/stops moto), Terraform checks"
+	@echo "make terraform   terraform fmt/validate/test, checkov, apply + destroy against moto"
 	@echo "make build-zips  release bootstrap for provided.al2023 (ARCH=$(ARCH)) -> dist/<handler>.zip + manifest"
 	@echo "make check-zips  zip contents, manifest and reproducibility of dist/"
 	@echo "make demo        the whole round trip locally: Salesforce event -> DynamoDB -> status, email, Connect"
 	@echo "make bench       handler work per event, in process, against in-memory fakes"
 
-test: lint cargo-test
+test: lint cargo-test terraform
 
 lint: fmt-check clippy
 
@@ -27,6 +28,19 @@ clippy:
 # on a free loopback port and always stops. With AWS_ENDPOINT_URL set, that emulator is used.
 cargo-test:
 	scripts/local-aws.sh run cargo test --locked
+
+# Terraform, offline: fmt, validate, terraform test (mock_provider) per module, checkov, and an
+# apply + destroy of the data plane against a local moto.
+terraform: terraform-checks checkov terraform-moto
+
+terraform-checks:
+	scripts/terraform-checks.sh
+
+checkov:
+	scripts/checkov.sh
+
+terraform-moto:
+	scripts/terraform-moto.sh
 
 build-zips:
 	scripts/build-zips.sh

@@ -1,0 +1,44 @@
+#!/usr/bin/env python3
+"""Writes modules/<name>/README.md: the purpose (below) and the inputs and outputs tables taken
+from variables.tf and outputs.tf, so the tables cannot drift from the code.
+Run after changing a module's variables or outputs: python3 scripts/module-readmes.py"""
+import pathlib, re
+
+PURPOSE = {
+    "bucket": "A private S3 bucket: KMS default encryption, versioning, public access blocked, TLS-only policy, expiry, plus the caller's policy statements (what AppFlow may do). Used for the large-event, status and Terraform state buckets.",
+    "connection": "The Salesforce connection: the project's KMS key (with the service access AppFlow, CloudWatch Logs, alarms and EventBridge need), the Secrets Manager secret for the connected app's `{\"clientId\",\"clientSecret\"}` (its value is set outside Terraform: never in state or code), and the AppFlow connector profile (`CLIENT_CREDENTIALS` by default, `JWT_BEARER`, or `AUTHORIZATION_CODE` with a refresh token).",
+    "store": "The config table (DESIGN.md \"The table\"): `pk`/`sk`, on demand, point-in-time recovery, a NEW_AND_OLD_IMAGES stream, TTL on `ttl`, the project's KMS key.",
+    "notifications": "The status topic (notify: one message per request outcome) and the support topic (flow-guard and alarms), both under KMS, with email subscriptions; status subscriptions may filter on notify's message attributes.",
+    "functions": "One Lambda per handler name from `<package_dir>/<name>.zip` (`provided.al2023`, one architecture): its own least-privilege role, KMS-encrypted log group with retention, JSON logs, X-Ray, reserved concurrency, dead-letter queue and exactly the environment DESIGN.md names; plus the stream mappings of status-csv and notify (batch-item failures, bisect, finite retries and age, an SQS on-failure queue, a filter to request-item inserts).",
+    "inbound": "Steps 1-3: the event-triggered Salesforce `Config_Change__e` -> EventBridge flow, the partner event bus created after it and named like its source, the rule on that bus to ingest (retry policy, dead-letter queue), and the large-event bucket AppFlow may write to.",
+    "outbound": "Steps 8-9: the status bucket (AppFlow may read) and the scheduled, incremental S3 -> Salesforce UPSERT flow mapping the status CSV's columns onto the request object.",
+    "guard": "Steps 12-14: EventBridge rules sending AppFlow's deactivation and failed-run events for the managed flows to flow-guard, a periodic `{\"action\":\"check\"}`, and the activation of each flow through an `aws_lambda_invocation` of flow-guard (CRUD scope), after what it depends on exists and again when the flow changes.",
+    "monitoring": "Alarms to the support topic: messages on any dead-letter or failure queue, function errors, stream iterator age, failed AppFlow runs.",
+    "connect": "Lets one Amazon Connect instance invoke connect-lookup (association and permission); nothing when no instance is given.",
+    "sfbridge": "The whole system, composed once from the modules above; each environment root in `terraform/` instantiates it with its own variables.",
+}
+
+def blocks(text, kind):
+    for m in re.finditer(r'^%s "([^"]+)" \{(.*?)^\}' % kind, text, re.S | re.M):
+        body = m.group(2)
+        desc = re.search(r'description\s*=\s*"((?:[^"\\]|\\.)*)"', body)
+        typ = re.search(r'^\s*type\s*=\s*([^\n]+)', body, re.M)
+        default = re.search(r'^\s*default\s*=', body, re.M)
+        yield m.group(1), (desc.group(1).replace('\\"', '"') if desc else ""), (typ.group(1).strip() if typ else ""), bool(default)
+
+for name, purpose in PURPOSE.items():
+    d = pathlib.Path("modules") / name
+    out = [f"# `{name}`", "", purpose, "", "Tests: `terraform test` in this folder (mock provider, offline); `make terraform` runs them all.", ""]
+    v = (d / "variables.tf").read_text()
+    out += ["## Inputs", "", "| name | type | required | description |", "|---|---|---|---|"]
+    for n, desc, typ, has_default in blocks(v, "variable"):
+        for long, short in (("object(", "object"), ("list(object(", "list(object)"), ("map(object(", "map(object)")):
+            if typ.startswith(long):
+                typ = short
+        out.append(f"| `{n}` | `{typ}` | {'no' if has_default else 'yes'} | {desc} |")
+    o = (d / "outputs.tf").read_text()
+    out += ["", "## Outputs", "", "| name | description |", "|---|---|"]
+    for n, desc, _, _ in blocks(o, "output"):
+        out.append(f"| `{n}` | {desc} |")
+    (d / "README.md").write_text("\n".join(out) + "\n")
+    print("wrote", d / "README.md")
