@@ -4,7 +4,7 @@ SHELL := /bin/bash
 ARCH ?= arm64
 export ARCH
 
-.PHONY: help test lint fmt-check clippy cargo-test terraform terraform-checks checkov terraform-moto build-zips check-zips demo bench clean
+.PHONY: help test lint fmt-check clippy workflows cargo-test terraform terraform-checks checkov terraform-moto build-zips check-zips demo bench clean
 
 help:
 	@echo "make test        fmt, clippy -D warnings, unit/integration/end-to-end tests (starts/stops moto), Terraform checks"
@@ -16,7 +16,11 @@ help:
 
 test: lint cargo-test terraform
 
-lint: fmt-check clippy
+lint: fmt-check clippy workflows
+
+# actionlint and the workflow JSON schema, offline (and a check that a broken needs: is caught).
+workflows:
+	scripts/lint-workflows.sh
 
 fmt-check:
 	cargo fmt --all --check

@@ -15,6 +15,7 @@ PURPOSE = {
     "guard": "Steps 12-14: EventBridge rules sending AppFlow's deactivation and failed-run events for the managed flows to flow-guard, a periodic `{\"action\":\"check\"}`, and the activation of each flow through an `aws_lambda_invocation` of flow-guard (CRUD scope), after what it depends on exists and again when the flow changes.",
     "monitoring": "Alarms to the support topic: messages on any dead-letter or failure queue, function errors, stream iterator age, failed AppFlow runs.",
     "connect": "Lets one Amazon Connect instance invoke connect-lookup (association and permission); nothing when no instance is given.",
+    "github_oidc": "GitHub Actions' OIDC provider and, per environment, a read-only plan role (GitHub environment `<env>-plan`) and a deploy role (`<env>`, where prod's approval gate lives), each trusting only this repository's jobs in that environment. Used by `terraform/bootstrap`.",
     "sfbridge": "The whole system, composed once from the modules above; each environment root in `terraform/` instantiates it with its own variables.",
 }
 

@@ -52,6 +52,34 @@ module "state" {
   expire_after_days = 3650
 }
 
+module "github" {
+  source = "../../modules/github_oidc"
+
+  account_id        = data.aws_caller_identity.current.account_id
+  repository        = var.github_repository
+  environments      = var.environments
+  state_bucket_arn  = module.state.bucket_arn
+  state_kms_key_arn = aws_kms_key.state.arn
+  create_provider   = var.create_github_oidc_provider
+}
+
+variable "github_repository" {
+  description = "The GitHub repository (owner/name) whose deploy workflow may assume the roles."
+  type        = string
+}
+
+variable "environments" {
+  description = "The sfbridge environments deployed into this account."
+  type        = list(string)
+  default     = ["dev", "staging", "prod"]
+}
+
+variable "create_github_oidc_provider" {
+  description = "Create the account's GitHub OIDC provider (false if it exists already)."
+  type        = bool
+  default     = true
+}
+
 variable "region" {
   description = "Region of the state bucket."
   type        = string
@@ -67,6 +95,11 @@ variable "state_bucket_prefix" {
 output "state_bucket" {
   description = "Pass to each environment: terraform init -backend-config=bucket=<this>."
   value       = module.state.bucket_name
+}
+
+output "github_role_arns" {
+  description = "Set AWS_PLAN_ROLE_ARN on each <env>-plan GitHub environment and AWS_DEPLOY_ROLE_ARN on each <env>."
+  value       = module.github.role_arns
 }
 
 output "state_kms_key_arn" {
