@@ -58,9 +58,10 @@ demo:
 	cargo build --locked --bin bootstrap --example demo
 	scripts/local-aws.sh run cargo run --locked --quiet --example demo
 
-# Handler work per event against in-memory fakes (issue 10 adds start-up, RSS and zip sizes).
+# Handler work per event (in-memory fakes); start-up, CPU per warm event and peak RSS of the
+# release binary through a local Runtime API against a local AWS stub; zip sizes from dist/.
 bench:
-	cargo bench --locked --bench handlers
+	cargo bench --locked --bench handlers --bench runtime
 
 clean:
 	scripts/local-aws.sh stop || true

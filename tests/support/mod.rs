@@ -2,6 +2,7 @@
 //! implementations (in-memory fakes, and the AWS adapters against the local moto server).
 #![allow(dead_code)]
 
+pub mod aws_stub;
 pub mod fake_appflow;
 pub mod logs;
 pub mod moto;

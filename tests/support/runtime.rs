@@ -89,6 +89,11 @@ impl LocalLambda {
         }
     }
 
+    /// The process id (for measuring its CPU time and memory).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+
     /// One synchronous invocation, as Lambda's RequestResponse.
     pub async fn invoke(&mut self, payload: &Value) -> Reply {
         let id = format!(
