@@ -243,6 +243,20 @@ impl ConfigReader for DynamoTable {
     }
 }
 
+/// An UpdateItem of flow-guard's counter item for one flow and clock hour.
+fn guard_update(
+    client: &Client,
+    table: &str,
+    flow: &str,
+    hour: &str,
+) -> aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder {
+    client
+        .update_item()
+        .table_name(table)
+        .key("pk", AttributeValue::S(crate::model::guard_pk(flow)))
+        .key("sk", AttributeValue::S(crate::model::guard_sk(hour)))
+}
+
 impl GuardLedger for DynamoTable {
     async fn count_reactivation(
         &self,
@@ -251,12 +265,7 @@ impl GuardLedger for DynamoTable {
         max: u32,
         ttl: i64,
     ) -> Result<bool, PortError> {
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", AttributeValue::S(crate::model::guard_pk(flow)))
-            .key("sk", AttributeValue::S(crate::model::guard_sk(hour)))
+        let result = guard_update(&self.client, &self.table, flow, hour)
             .update_expression("SET #n = if_not_exists(#n, :zero) + :one, #ttl = :ttl")
             .condition_expression("attribute_not_exists(#n) OR #n < :max")
             .expression_attribute_names("#n", "reactivations")
@@ -283,12 +292,7 @@ impl GuardLedger for DynamoTable {
         kind: &str,
         ttl: i64,
     ) -> Result<bool, PortError> {
-        let result = self
-            .client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", AttributeValue::S(crate::model::guard_pk(flow)))
-            .key("sk", AttributeValue::S(crate::model::guard_sk(hour)))
+        let result = guard_update(&self.client, &self.table, flow, hour)
             .update_expression("ADD #alerts :kind SET #ttl = :ttl")
             .condition_expression("attribute_not_exists(#alerts) OR NOT contains(#alerts, :k)")
             .expression_attribute_names("#alerts", "alerts")
@@ -308,11 +312,7 @@ impl GuardLedger for DynamoTable {
     }
 
     async fn release_alert(&self, flow: &str, hour: &str, kind: &str) -> Result<(), PortError> {
-        self.client
-            .update_item()
-            .table_name(&self.table)
-            .key("pk", AttributeValue::S(crate::model::guard_pk(flow)))
-            .key("sk", AttributeValue::S(crate::model::guard_sk(hour)))
+        guard_update(&self.client, &self.table, flow, hour)
             .update_expression("DELETE #alerts :kind")
             .expression_attribute_names("#alerts", "alerts")
             .expression_attribute_values(":kind", AttributeValue::Ss(vec![kind.to_string()]))

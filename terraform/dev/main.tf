@@ -1,5 +1,5 @@
-# One environment. This file is the same in dev, staging and prod; only terraform.tfvars
-# differs. Initialise with the bootstrap root's outputs:
+# One environment. staging/ and prod/ link to this file (and variables.tf, outputs.tf): only
+# terraform.tfvars differs between environments. Initialise with the bootstrap root's outputs:
 #   terraform init -backend-config=bucket=<state_bucket> -backend-config=kms_key_id=<state_kms_key_arn> \
 #     -backend-config=key=sfbridge/<environment>.tfstate -backend-config=region=<region>
 
