@@ -4,7 +4,7 @@ SHELL := /bin/bash
 ARCH ?= arm64
 export ARCH
 
-.PHONY: help test lint fmt-check clippy workflows cargo-test terraform terraform-checks checkov terraform-moto build-zips check-zips demo bench clean
+.PHONY: help test lint fmt-check clippy workflows cargo-test salesforce terraform terraform-checks checkov terraform-moto build-zips check-zips demo bench clean
 
 help:
 	@echo "make test        fmt, clippy -D warnings, unit/integration/end-to-end tests (starts/stops moto), Terraform checks"
@@ -14,7 +14,11 @@ help:
 	@echo "make demo        the whole round trip locally: Salesforce event -> DynamoDB -> status, email, Connect"
 	@echo "make bench       handler work per event, in process, against in-memory fakes"
 
-test: lint cargo-test terraform
+test: lint cargo-test terraform salesforce
+
+# The Salesforce source: XML well-formed and convertible by the Salesforce CLI, offline.
+salesforce:
+	scripts/salesforce-checks.sh
 
 lint: fmt-check clippy workflows
 

@@ -27,6 +27,22 @@ pub mod names {
 
     /// Fields whose presence makes a detail a change request rather than a payload pointer.
     pub const BUSINESS: &[&str] = &[RECORD_ID, ACTION, REGION, CONFIG_TYPE, CONFIG_KEY];
+
+    /// The custom fields of `Config_Change__e`: exactly those in `salesforce/` (a test fails
+    /// when the two drift). `EventUuid` and `CreatedDate` are standard platform-event fields.
+    pub const CUSTOM: &[&str] = &[
+        RECORD_ID,
+        ACTION,
+        REGION,
+        CONFIG_TYPE,
+        CONFIG_KEY,
+        NAME,
+        MESSAGE,
+        OPEN_TIME,
+        CLOSE_TIME,
+        TIME_ZONE,
+        REQUESTED_BY,
+    ];
 }
 
 /// One field's value as it arrived.
@@ -113,22 +129,6 @@ pub struct Detail {
     pub other_text: BTreeMap<String, String>,
 }
 
-const KNOWN: &[&str] = &[
-    names::RECORD_ID,
-    names::ACTION,
-    names::REGION,
-    names::CONFIG_TYPE,
-    names::CONFIG_KEY,
-    names::NAME,
-    names::MESSAGE,
-    names::OPEN_TIME,
-    names::CLOSE_TIME,
-    names::TIME_ZONE,
-    names::REQUESTED_BY,
-    names::EVENT_UUID,
-    names::CREATED_DATE,
-];
-
 impl Detail {
     pub fn get(&self, name: &str) -> Option<&Field> {
         self.fields.get(name)
@@ -152,7 +152,11 @@ impl<'de> Visitor<'de> for DetailVisitor {
         let mut detail = Detail::default();
         while let Some(key) = map.next_key::<String>()? {
             let value: Field = map.next_value()?;
-            if let Some(known) = KNOWN.iter().find(|k| **k == key) {
+            let known = names::CUSTOM
+                .iter()
+                .chain([names::EVENT_UUID, names::CREATED_DATE].iter())
+                .find(|k| **k == key);
+            if let Some(known) = known {
                 detail.fields.insert(known, value);
             } else if let Field::Text(text) = value {
                 if detail.other_text.len() < MAX_OTHER_TEXT {
