@@ -261,6 +261,15 @@ resource "aws_lambda_function" "this" {
   tags = var.tags
 
   depends_on = [aws_iam_role_policy.this]
+
+  lifecycle {
+    # The zips' architecture (dist/manifest.json, written by make build-zips) and Lambda's
+    # must be one and the same.
+    precondition {
+      condition     = !fileexists("${var.package_dir}/manifest.json") || alltrue([for e in jsondecode(file("${var.package_dir}/manifest.json")) : e.architecture == var.architecture])
+      error_message = "The zips in package_dir were built for another architecture than var.architecture (see manifest.json); rebuild with ARCH=${var.architecture} or change architecture."
+    }
+  }
 }
 
 # Asynchronous invocations (EventBridge -> ingest, flow-guard): a few retries, then the DLQ,

@@ -211,3 +211,14 @@ run "status_prefix_is_validated" {
 
   expect_failures = [var.status_bucket]
 }
+
+run "architecture_must_match_the_zips" {
+  command = plan
+
+  # The fixtures' manifest.json says arm64.
+  variables {
+    architecture = "x86_64"
+  }
+
+  expect_failures = [aws_lambda_function.this]
+}
