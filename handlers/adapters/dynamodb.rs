@@ -123,23 +123,30 @@ impl ConfigTable for DynamoTable {
     }
 
     async fn record_request(&self, request: &RequestItem) -> Result<RecordOutcome, PortError> {
-        let result = self
+        let put = self
             .client
             .put_item()
             .table_name(&self.table)
             .set_item(Some(to_item(request)?))
-            .condition_expression(REQUEST_IS_NEW)
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(RecordOutcome::Recorded),
-            Err(err) => match err.as_service_error() {
-                Some(PutItemError::ConditionalCheckFailedException(_)) => {
-                    Ok(RecordOutcome::Duplicate)
-                }
-                _ => Err(port_error(&err)),
-            },
-        }
+            .condition_expression(REQUEST_IS_NEW);
+        Ok(if conditional_put(put).await? {
+            RecordOutcome::Recorded
+        } else {
+            RecordOutcome::Duplicate
+        })
+    }
+}
+
+/// Sends a conditional PutItem: `true` when written, `false` when the condition failed.
+async fn conditional_put(
+    put: aws_sdk_dynamodb::operation::put_item::builders::PutItemFluentBuilder,
+) -> Result<bool, PortError> {
+    match put.send().await {
+        Ok(_) => Ok(true),
+        Err(err) => match err.as_service_error() {
+            Some(PutItemError::ConditionalCheckFailedException(_)) => Ok(false),
+            _ => Err(port_error(&err)),
+        },
     }
 }
 
@@ -151,25 +158,19 @@ impl NotifyLedger for DynamoTable {
         ttl: i64,
     ) -> Result<ClaimOutcome, PortError> {
         let marker = NotifyMarker::new(record_id, event_id, NotifyMarker::SENDING, ttl);
-        let result = self
+        let put = self
             .client
             .put_item()
             .table_name(&self.table)
             .set_item(Some(to_item(&marker)?))
             .condition_expression("attribute_not_exists(pk) OR #state <> :sent")
             .expression_attribute_names("#state", "state")
-            .expression_attribute_values(":sent", AttributeValue::S(NotifyMarker::SENT.into()))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(ClaimOutcome::Claimed),
-            Err(err) => match err.as_service_error() {
-                Some(PutItemError::ConditionalCheckFailedException(_)) => {
-                    Ok(ClaimOutcome::AlreadySent)
-                }
-                _ => Err(port_error(&err)),
-            },
-        }
+            .expression_attribute_values(":sent", AttributeValue::S(NotifyMarker::SENT.into()));
+        Ok(if conditional_put(put).await? {
+            ClaimOutcome::Claimed
+        } else {
+            ClaimOutcome::AlreadySent
+        })
     }
 
     async fn mark_sent(&self, record_id: &str, event_id: &str, ttl: i64) -> Result<(), PortError> {
