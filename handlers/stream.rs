@@ -6,7 +6,7 @@ use std::future::Future;
 
 use aws_lambda_events::dynamodb::{Event, EventRecord};
 use aws_lambda_events::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
-use serde::Deserialize;
+use serde_dynamo::AttributeValue;
 use tracing::{debug, error, warn};
 
 use crate::model::{self, RequestItem};
@@ -22,20 +22,18 @@ pub enum RecordError {
 }
 
 /// The request item a record inserted, if it inserted one.
-pub fn inserted_request(record: &EventRecord) -> Result<Option<RequestItem>, String> {
+/// The record's new image is moved out, not copied: each record is decoded once.
+pub fn inserted_request(record: &mut EventRecord) -> Result<Option<RequestItem>, String> {
     if record.event_name != "INSERT" {
         return Ok(None);
     }
-    #[derive(Deserialize)]
-    struct Key {
-        pk: Option<String>,
+    match record.change.new_image.get("pk") {
+        None => return Ok(None),
+        Some(AttributeValue::S(pk)) if model::is_request_pk(pk) => {}
+        Some(AttributeValue::S(_)) => return Ok(None),
+        Some(_) => return Err("new image has no readable pk: pk is not a string".into()),
     }
-    let key: Key = serde_dynamo::from_item(record.change.new_image.clone())
-        .map_err(|e| format!("new image has no readable pk: {e}"))?;
-    if !key.pk.as_deref().is_some_and(model::is_request_pk) {
-        return Ok(None);
-    }
-    serde_dynamo::from_item(record.change.new_image.clone())
+    serde_dynamo::from_item(std::mem::take(&mut record.change.new_image))
         .map(Some)
         .map_err(|e| format!("request item does not decode: {e}"))
 }
@@ -51,9 +49,9 @@ where
     Fut: Future<Output = Result<(), RecordError>>,
 {
     let mut response = DynamoDbEventResponse::default();
-    for record in event.records {
+    for mut record in event.records {
         let sequence = record.change.sequence_number.clone();
-        let request = match inserted_request(&record) {
+        let request = match inserted_request(&mut record) {
             Ok(Some(request)) => request,
             Ok(None) => {
                 debug!(handler, sequence, event_name = %record.event_name, "skipped: not a request insert");

@@ -5,11 +5,9 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $*"; }
-bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+source "$root/scripts/lib/checks.sh"
 
-[ -f dist/manifest.json ] || { echo "check-zips: run 'make build-zips' first" >&2; echo "0 passed, 1 failed"; exit 1; }
+[ -f dist/manifest.json ] || { bad "no dist/manifest.json: run 'make build-zips' first"; summary check-zips; exit 1; }
 mapfile -t names < <(cargo run --quiet --bin bootstrap -- --list-handlers)
 
 for name in "${names[@]}"; do
@@ -78,5 +76,4 @@ else
   bad "a second build changed the zips"
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary check-zips

@@ -5,9 +5,7 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 bin=$("$root/scripts/venv.sh" lint)
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $*"; }
-bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+source "$root/scripts/lib/checks.sh"
 
 workflows=(.github/workflows/*.yml)
 if out=$("$bin/actionlint" -shellcheck= "${workflows[@]}" 2>&1); then ok "actionlint ${workflows[*]}"; else bad "actionlint"; echo "$out"; fi
@@ -26,6 +24,4 @@ else
   bad "a broken needs: reference went unnoticed"
 fi
 
-echo "workflows: $passed passed, $failed failed"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary workflows

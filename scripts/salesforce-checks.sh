@@ -6,9 +6,7 @@
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root/salesforce"
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $*"; }
-bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+source "$root/scripts/lib/checks.sh"
 
 if python3 - <<'PY'
 import pathlib, sys, xml.dom.minidom
@@ -41,6 +39,4 @@ else
   bad "sf project convert source"; tail -20 "$out/log"
 fi
 
-echo "salesforce: $passed passed, $failed failed"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary salesforce

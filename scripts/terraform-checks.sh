@@ -6,12 +6,7 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 export TF_CLI_CONFIG_FILE=/dev/null TF_IN_AUTOMATION=1
-mirror=/opt/tf-plugins
-init_args=(-backend=false -input=false)
-[ -d "$mirror/registry.terraform.io/hashicorp/aws" ] && init_args+=(-plugin-dir="$mirror")
-passed=0 failed=0
-ok() { passed=$((passed + ${2:-1})); echo "ok   $1"; }
-bad() { failed=$((failed + ${2:-1})); echo "FAIL $1"; }
+source "$root/scripts/lib/checks.sh"
 
 if terraform fmt -check -recursive modules terraform tests/terraform >/dev/null; then
   ok "terraform fmt -check -recursive"
@@ -22,7 +17,7 @@ fi
 
 for dir in terraform/* modules/*; do
   [ -d "$dir" ] || continue
-  if ! out=$(cd "$dir" && terraform init "${init_args[@]}" 2>&1); then
+  if ! out=$(cd "$dir" && terraform init "${terraform_init_args[@]}" 2>&1); then
     bad "$dir: init"; echo "$out" | tail -5; continue
   fi
   if out=$(cd "$dir" && terraform validate -no-color 2>&1); then
@@ -42,6 +37,4 @@ for dir in terraform/* modules/*; do
   fi
 done
 
-echo "terraform: $passed passed, $failed failed"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary terraform

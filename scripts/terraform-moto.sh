@@ -5,16 +5,12 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir="$root/tests/terraform/moto"
 export TF_CLI_CONFIG_FILE=/dev/null TF_IN_AUTOMATION=1
-passed=0 failed=0
-ok() { passed=$((passed + 1)); echo "ok   $*"; }
-bad() { failed=$((failed + 1)); echo "FAIL $*"; }
+source "$root/scripts/lib/checks.sh"
 
 run() {
-  local mirror=/opt/tf-plugins init_args=(-backend=false -input=false)
-  [ -d "$mirror/registry.terraform.io/hashicorp/aws" ] && init_args+=(-plugin-dir="$mirror")
   cd "$dir" || return 1
   rm -f terraform.tfstate terraform.tfstate.backup
-  terraform init "${init_args[@]}" >/dev/null || { bad "terraform init"; return; }
+  terraform init "${terraform_init_args[@]}" >/dev/null || { bad "terraform init"; return; }
   local vars=(-var "endpoint=$AWS_ENDPOINT_URL" -var "package_dir=$root/modules/functions/tests/fixtures")
   if terraform apply -auto-approve -input=false -no-color "${vars[@]}" > "$root/.local/terraform-moto-apply.log" 2>&1; then
     ok "apply of the data plane against moto"
@@ -53,9 +49,7 @@ PY
 mkdir -p "$root/.local"
 if [ "${1:-}" = "--inner" ]; then
   run
-  echo "terraform-moto: $passed passed, $failed failed"
-  echo "$passed passed, $failed failed"
-  [ "$failed" -eq 0 ]
+  summary terraform-moto
 else
   # A moto of its own: Terraform leaves resources behind if it fails, and moto's state is global.
   unset AWS_ENDPOINT_URL

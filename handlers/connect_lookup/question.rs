@@ -31,7 +31,7 @@ impl From<ConnectEvent> for Input {
 impl<'de> Deserialize<'de> for Input {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = Value::deserialize(d)?;
-        if let Ok(event) = serde_json::from_value::<ConnectEvent>(value.clone()) {
+        if let Ok(event) = ConnectEvent::deserialize(&value) {
             return Ok(event.into());
         }
         let strings = |v: &Value| -> HashMap<String, String> {
