@@ -4,17 +4,19 @@ SHELL := /bin/bash
 ARCH ?= arm64
 export ARCH
 
-.PHONY: help test lint fmt-check clippy workflows cargo-test salesforce terraform terraform-checks checkov terraform-moto build-zips check-zips demo bench clean
+.PHONY: help test lint fmt-check clippy workflows cargo-test salesforce terraform terraform-checks checkov terraform-rehearsal scripts-test preflight build-zips check-zips demo bench clean
 
 help:
 	@echo "make test        fmt, clippy -D warnings, unit/integration/end-to-end tests (starts/stops moto), Terraform checks"
-	@echo "make terraform   terraform fmt/validate/test, checkov, apply + destroy against moto"
+	@echo "make terraform   terraform fmt/validate/test, checkov, the first deployment rehearsed (moto + local AppFlow)"
+	@echo "make scripts-test the local AppFlow endpoint, the JWT, connector-profile and preflight scripts"
+	@echo "make preflight ENV=dev   read-only checks of an environment before its first apply (real account)"
 	@echo "make build-zips  release bootstrap for provided.al2023 (ARCH=$(ARCH)) -> dist/<handler>.zip + manifest"
 	@echo "make check-zips  zip contents, manifest and reproducibility of dist/"
 	@echo "make demo        the whole round trip locally: Salesforce event -> DynamoDB -> status, email, Connect"
 	@echo "make bench       handler work per event, in process, against in-memory fakes"
 
-test: lint cargo-test terraform salesforce
+test: lint cargo-test terraform salesforce scripts-test
 
 # The Salesforce source: XML well-formed and convertible by the Salesforce CLI, offline.
 salesforce:
@@ -37,9 +39,10 @@ clippy:
 cargo-test:
 	scripts/local-aws.sh run cargo test --locked
 
-# Terraform, offline: fmt, validate, terraform test (mock_provider) per module, checkov, and an
-# apply + destroy of the data plane against a local moto.
-terraform: terraform-checks checkov terraform-moto
+# Terraform, offline: fmt, validate, terraform test (mock_provider) per module, checkov, and the
+# first deployment of terraform/dev rehearsed against moto and the strict local AppFlow
+# (apply, a second plan with no changes, destroy).
+terraform: terraform-checks checkov terraform-rehearsal
 
 terraform-checks:
 	scripts/terraform-checks.sh
@@ -47,8 +50,20 @@ terraform-checks:
 checkov:
 	scripts/checkov.sh
 
-terraform-moto:
-	scripts/terraform-moto.sh
+terraform-rehearsal:
+	scripts/terraform-rehearsal.sh
+
+# The deployment helpers: the local AppFlow endpoint (scripts/fake-appflow.py), and
+# salesforce-jwt.sh, connector-profile.py and preflight.py against it and moto.
+scripts-test:
+	scripts/fake-appflow-test.sh
+	scripts/scripts-test.sh
+
+# Read-only checks of one environment against the real account (the caller's credentials).
+ENV ?=
+preflight:
+	@test -n "$(ENV)" || { echo "usage: make preflight ENV=dev|staging|prod"; exit 2; }
+	scripts/preflight.sh $(ENV)
 
 build-zips:
 	scripts/build-zips.sh

@@ -12,7 +12,12 @@ pub enum PortError {
     /// Throttling, 5xx, timeouts, network: worth retrying.
     #[error("transient failure: {0}")]
     Transient(String),
-    /// Anything else (missing table or topic, access denied, invalid request).
+    /// The caller's role may not do this. Permanent, except right after a deployment created
+    /// the role's policy: IAM takes a few seconds to propagate (flow-guard's activation waits
+    /// that out).
+    #[error("access denied: {0}")]
+    Denied(String),
+    /// Anything else (missing table or topic, invalid request).
     #[error("failure: {0}")]
     Permanent(String),
 }

@@ -39,4 +39,19 @@ else
   bad "sf project convert source"; tail -20 "$out/log"
 fi
 
+# The connected app with an environment's certificate (JWT bearer flow), as
+# scripts/salesforce-deploy.sh deploys it: a throwaway self-signed certificate here.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$out/key.pem" -out "$out/cert.pem" -days 1 \
+  -subj "/CN=sfbridge check" >/dev/null 2>&1
+if "$root/scripts/salesforce-deploy.sh" --cert "$out/cert.pem" --check >"$out/deploy.log" 2>&1; then
+  ok "the connected app takes the environment's certificate (salesforce-deploy.sh --check)"
+else
+  bad "salesforce-deploy.sh --check"; tail -5 "$out/deploy.log"
+fi
+if ! grep -q "<certificate>\|isClientCredentialEnabled>true" force-app/main/default/connectedApps/*.xml; then
+  ok "no certificate committed, and no client credentials flow (AppFlow uses JWT_BEARER)"
+else
+  bad "the committed connected app holds a certificate or enables the client credentials flow"
+fi
+
 summary salesforce

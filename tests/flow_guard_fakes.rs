@@ -133,3 +133,50 @@ async fn successful_runs_cost_no_call_and_a_vanished_flow_is_reported() {
     );
     assert!(g.flows().calls().iter().all(|c| !c.starts_with("start")));
 }
+
+/// Terraform activates right after it created flow-guard's role policy: AppFlow answers
+/// AccessDenied until IAM has propagated it. The activation waits that out (no sleep in
+/// Terraform) and succeeds; a denial that lasts is still an error naming the call.
+#[tokio::test(start_paused = true)]
+async fn activation_waits_out_iam_propagation_but_not_forever() {
+    let g = guard(&["f"]);
+    g.flows().set("f", "Draft", None);
+    g.flows().deny_next(3);
+    let activate = request(json!({"action": "activate", "flow_name": "f"}));
+    let r = g.handle(activate, now()).await.expect("activated");
+    assert_eq!(r.outcomes[0].action, Action::Started);
+    assert_eq!(g.flows().status("f").as_deref(), Some("Active"));
+
+    g.flows().set("f", "Draft", None);
+    g.flows().deny_next(1_000);
+    let started = tokio::time::Instant::now();
+    let activate = request(json!({"action": "activate", "flow_name": "f"}));
+    let err = g.handle(activate, now()).await.expect_err("still denied");
+    assert!(err.message.contains("DescribeFlow f"), "{}", err.message);
+    assert!(err.message.contains("access denied"), "{}", err.message);
+    let waited = started.elapsed();
+    assert!(
+        waited >= std::time::Duration::from_secs(5) && waited <= std::time::Duration::from_secs(25),
+        "{waited:?}"
+    );
+}
+
+/// What the activation resource sends on a flow change: an in-place update (tf.action
+/// "update") whose input carries the flow's revision and prerequisites. It activates; it
+/// never deactivates first.
+#[tokio::test]
+async fn an_updated_activation_activates_without_stopping() {
+    let g = guard(&["f"]);
+    g.flows().set("f", "Active", None);
+    let update = request(json!({
+        "action": "activate", "flow_name": "f", "revision": "r2", "after": ["bus", "rule"],
+        "tf": {"action": "update", "prev_input": {"action": "activate", "flow_name": "f", "revision": "r1"}}
+    }));
+    let r = g.handle(update, now()).await.expect("handled");
+    assert_eq!(r.outcomes[0].action, Action::None);
+    assert!(
+        g.flows().calls().iter().all(|c| !c.starts_with("stop")),
+        "{:?}",
+        g.flows().calls()
+    );
+}

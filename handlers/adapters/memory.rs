@@ -334,6 +334,7 @@ impl ObjectReader for MemoryObjects {
 pub struct MemoryFlows {
     flows: Mutex<BTreeMap<String, FlowState>>,
     calls: Mutex<Vec<String>>,
+    denials: Mutex<u32>,
 }
 
 impl MemoryFlows {
@@ -360,16 +361,31 @@ impl MemoryFlows {
             .map(|f| f.status.clone())
     }
 
+    /// The next `n` calls answer access denied, as AppFlow does while a new role policy has
+    /// not propagated through IAM.
+    pub fn deny_next(&self, n: u32) {
+        *self.denials.lock().unwrap_or_else(|p| p.into_inner()) = n;
+    }
+
     /// Calls as `"describe <flow>"`, `"start <flow>"`, `"stop <flow>"`.
     pub fn calls(&self) -> Vec<String> {
         self.calls.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    fn record(&self, call: &str, flow: &str) {
+    /// Records the call; `Err` while denials are pending.
+    fn record(&self, call: &str, flow: &str) -> Result<(), PortError> {
         self.calls
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(format!("{call} {flow}"));
+        let mut denials = self.denials.lock().unwrap_or_else(|p| p.into_inner());
+        if *denials > 0 {
+            *denials -= 1;
+            return Err(PortError::Denied(format!(
+                "AccessDeniedException: not authorized to perform appflow:{call} on {flow}"
+            )));
+        }
+        Ok(())
     }
 
     fn set_status(&self, flow: &str, status: &str) -> Result<(), PortError> {
@@ -390,7 +406,7 @@ impl MemoryFlows {
 
 impl Flows for MemoryFlows {
     async fn describe(&self, flow: &str) -> Result<Option<FlowState>, PortError> {
-        self.record("describe", flow);
+        self.record("describe", flow)?;
         Ok(self
             .flows
             .lock()
@@ -400,12 +416,12 @@ impl Flows for MemoryFlows {
     }
 
     async fn start(&self, flow: &str) -> Result<(), PortError> {
-        self.record("start", flow);
+        self.record("start", flow)?;
         self.set_status(flow, "Active")
     }
 
     async fn stop(&self, flow: &str) -> Result<(), PortError> {
-        self.record("stop", flow);
+        self.record("stop", flow)?;
         self.set_status(flow, "Suspended")
     }
 }

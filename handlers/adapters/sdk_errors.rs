@@ -23,32 +23,39 @@ const TRANSIENT_CODES: &[&str] = &[
     "TransactionInProgressException",
 ];
 
+/// Error codes for "this role may not do that" (HTTP 403 says the same).
+const DENIED_CODES: &[&str] = &["AccessDeniedException", "AccessDenied"];
+
 /// `true` when the failure is transient; the text is the error with its whole cause chain.
 pub fn classify<E>(err: &SdkError<E, HttpResponse>) -> (bool, String)
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
-    let text = DisplayErrorContext(err).to_string();
-    let transient = match err {
-        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
-            true
-        }
-        SdkError::ServiceError(service) => {
-            let code = service.err().code().unwrap_or_default();
-            TRANSIENT_CODES.contains(&code) || service.raw().status().is_server_error()
-        }
-        _ => false,
-    };
-    (transient, text)
+    let transient = matches!(port_error(err), PortError::Transient(_));
+    (transient, DisplayErrorContext(err).to_string())
 }
 
-/// The failure as a port error, transient or not.
+/// The failure as a port error: transient, denied or permanent.
 pub fn port_error<E>(err: &SdkError<E, HttpResponse>) -> PortError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
-    match classify(err) {
-        (true, text) => PortError::Transient(text),
-        (false, text) => PortError::Permanent(text),
+    let text = DisplayErrorContext(err).to_string();
+    match err {
+        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
+            PortError::Transient(text)
+        }
+        SdkError::ServiceError(service) => {
+            let code = service.err().code().unwrap_or_default();
+            let status = service.raw().status();
+            if TRANSIENT_CODES.contains(&code) || status.is_server_error() {
+                PortError::Transient(text)
+            } else if DENIED_CODES.contains(&code) || status.as_u16() == 403 {
+                PortError::Denied(text)
+            } else {
+                PortError::Permanent(text)
+            }
+        }
+        _ => PortError::Permanent(text),
     }
 }

@@ -388,7 +388,9 @@ fn success_message(c: &Change) -> String {
 fn store_failure(e: PortError) -> HandlerError {
     match e {
         PortError::Transient(text) => HandlerError::new(ErrorType::Retryable, text),
-        PortError::Permanent(text) => HandlerError::new(ErrorType::Internal, text),
+        PortError::Denied(text) | PortError::Permanent(text) => {
+            HandlerError::new(ErrorType::Internal, text)
+        }
     }
 }
 

@@ -55,7 +55,11 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     id     = "expire"
     status = "Enabled"
 
-    filter {}
+    # Objects up to never_expire_up_to_bytes stay (e.g. the header-only CSV AppFlow needs under
+    # its source prefix); everything larger expires. null: no size condition, all expire.
+    filter {
+      object_size_greater_than = var.never_expire_up_to_bytes
+    }
 
     expiration {
       days = var.expire_after_days
@@ -64,6 +68,14 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
     noncurrent_version_expiration {
       noncurrent_days = var.expire_after_days
     }
+  }
+
+  # Its own rule, for the whole bucket: S3 takes no object-size filter on this action.
+  rule {
+    id     = "abort-incomplete-uploads"
+    status = "Enabled"
+
+    filter {}
 
     abort_incomplete_multipart_upload {
       days_after_initiation = 1
@@ -71,8 +83,24 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
   }
 }
 
+# Objects the bucket must hold from the start (e.g. the file AppFlow needs under an S3 source
+# prefix), encrypted like everything else and written before the policy: the bucket's name is
+# read from the policy, so whatever uses the bucket by name finds them there.
+resource "aws_s3_object" "seed" {
+  for_each = var.seed_objects
+
+  bucket       = aws_s3_bucket.this.bucket
+  key          = each.key
+  content      = each.value.content
+  content_type = each.value.content_type
+
+  tags = var.tags
+
+  depends_on = [aws_s3_bucket_server_side_encryption_configuration.this, aws_s3_bucket_versioning.this]
+}
+
 resource "aws_s3_bucket_policy" "this" {
-  bucket = aws_s3_bucket.this.id
+  bucket = aws_s3_bucket.this.bucket
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = concat([
@@ -87,5 +115,5 @@ resource "aws_s3_bucket_policy" "this" {
     ], var.policy_statements)
   })
 
-  depends_on = [aws_s3_bucket_public_access_block.this]
+  depends_on = [aws_s3_bucket_public_access_block.this, aws_s3_object.seed]
 }

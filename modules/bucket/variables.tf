@@ -24,6 +24,21 @@ variable "expire_after_days" {
   }
 }
 
+variable "never_expire_up_to_bytes" {
+  description = "Objects of at most this many bytes never expire (null: everything expires)."
+  type        = number
+  default     = null
+}
+
+variable "seed_objects" {
+  description = "Objects placed when the bucket is made, by key: content and content type."
+  type = map(object({
+    content      = string
+    content_type = optional(string, "application/octet-stream")
+  }))
+  default = {}
+}
+
 variable "policy_statements" {
   description = "Extra bucket policy statements (IAM JSON objects), e.g. what AppFlow may do. The TLS-only deny is always added."
   type        = list(any)

@@ -1,22 +1,27 @@
-# The Salesforce connection: the project's KMS key (used by every other module), the Secrets
-# Manager secret that holds the connected app's {"clientId","clientSecret"} (its value is put
-# there outside Terraform, so it is never in state or code), and the AppFlow connector profile.
-
-data "aws_caller_identity" "current" {
-  count = var.account_id == null ? 1 : 0
-}
-
-data "aws_region" "current" {
-  count = var.region == null ? 1 : 0
-}
+# The Salesforce connection: the project's KMS key (used by every other module) and the AppFlow
+# connector profile.
+#
+# AppFlow authenticates to Salesforce with the OAuth 2.0 JWT bearer flow (JWT_BEARER): the
+# connected app holds a certificate, and a JWT signed with its private key (scripts/
+# salesforce-jwt.sh) is the credential. AppFlow refuses CLIENT_CREDENTIALS for Salesforce (the
+# AppFlow API reference, OAuth2GrantType: "The CLIENT_CREDENTIALS value is not supported for
+# Salesforce"), so it is not accepted here. No client secret is involved, so there is no
+# Secrets Manager secret either.
+#
+# Two ways to provide the profile:
+# - salesforce.connector_profile_name: an existing profile, created from the JWT by
+#   scripts/connector-profile.py. Terraform never sees the JWT (recommended: nothing in state,
+#   plan files or CI artifacts).
+# - otherwise Terraform creates it from var.salesforce_jwt_token (kept in the encrypted state;
+#   for a local, manual apply).
 
 locals {
-  account_id = coalesce(var.account_id, try(data.aws_caller_identity.current[0].account_id, null))
-  region     = coalesce(var.region, try(data.aws_region.current[0].name, null))
+  create_profile = var.create_connector_profile && var.salesforce.connector_profile_name == null
+  profile_name   = coalesce(var.salesforce.connector_profile_name, var.name_prefix)
 }
 
 resource "aws_kms_key" "this" {
-  description             = "${var.name_prefix}: table, buckets, topics, queues, logs, secret, AppFlow"
+  description             = "${var.name_prefix}: table, buckets, topics, queues, logs, AppFlow"
   enable_key_rotation     = true
   deletion_window_in_days = 30
   policy = jsonencode({
@@ -25,7 +30,7 @@ resource "aws_kms_key" "this" {
       {
         Sid       = "AccountAdministers"
         Effect    = "Allow"
-        Principal = { AWS = "arn:aws:iam::${local.account_id}:root" }
+        Principal = { AWS = "arn:aws:iam::${var.account_id}:root" }
         Action    = "kms:*"
         Resource  = "*"
       },
@@ -35,15 +40,15 @@ resource "aws_kms_key" "this" {
         Principal = { Service = "appflow.amazonaws.com" }
         Action    = ["kms:Decrypt", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant", "kms:ListAliases"]
         Resource  = "*"
-        Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+        Condition = { StringEquals = { "aws:SourceAccount" = var.account_id } }
       },
       {
         Sid       = "CloudWatchLogsEncrypts"
         Effect    = "Allow"
-        Principal = { Service = "logs.${local.region}.amazonaws.com" }
+        Principal = { Service = "logs.${var.region}.amazonaws.com" }
         Action    = ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"]
         Resource  = "*"
-        Condition = { ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:aws:logs:${local.region}:${local.account_id}:*" } }
+        Condition = { ArnLike = { "kms:EncryptionContext:aws:logs:arn" = "arn:aws:logs:${var.region}:${var.account_id}:*" } }
       },
       {
         Sid       = "ServicesPublishToEncryptedTopicsAndQueues"
@@ -51,7 +56,7 @@ resource "aws_kms_key" "this" {
         Principal = { Service = ["cloudwatch.amazonaws.com", "events.amazonaws.com", "sns.amazonaws.com"] }
         Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
         Resource  = "*"
-        Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+        Condition = { StringEquals = { "aws:SourceAccount" = var.account_id } }
       }
     ]
   })
@@ -64,37 +69,10 @@ resource "aws_kms_alias" "this" {
   target_key_id = aws_kms_key.this.key_id
 }
 
-resource "aws_secretsmanager_secret" "salesforce" {
-  #checkov:skip=CKV2_AWS_57:The connected app's consumer secret is rotated in Salesforce by a person (README runbook); Secrets Manager cannot rotate it.
-  name        = "${var.name_prefix}/salesforce-connected-app"
-  description = "Salesforce connected app credentials for AppFlow: {\"clientId\":\"...\",\"clientSecret\":\"...\"}. Set the value outside Terraform."
-  kms_key_id  = aws_kms_key.this.arn
-
-  tags = var.tags
-}
-
-# AppFlow reads the client credentials from the secret.
-resource "aws_secretsmanager_secret_policy" "salesforce" {
-  secret_arn = aws_secretsmanager_secret.salesforce.arn
-  policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [
-      {
-        Sid       = "AppFlowReads"
-        Effect    = "Allow"
-        Principal = { Service = "appflow.amazonaws.com" }
-        Action    = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"]
-        Resource  = "*"
-        Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
-      }
-    ]
-  })
-}
-
 resource "aws_appflow_connector_profile" "this" {
-  count = var.create_connector_profile ? 1 : 0
+  count = local.create_profile ? 1 : 0
 
-  name            = var.name_prefix
+  name            = local.profile_name
   connector_type  = "Salesforce"
   connection_mode = var.salesforce.private_link ? "Private" : "Public"
   kms_arn         = aws_kms_key.this.arn
@@ -102,10 +80,8 @@ resource "aws_appflow_connector_profile" "this" {
   connector_profile_config {
     connector_profile_credentials {
       salesforce {
-        client_credentials_arn = aws_secretsmanager_secret.salesforce.arn
-        oauth2_grant_type      = var.salesforce.grant_type
-        jwt_token              = var.salesforce.grant_type == "JWT_BEARER" ? var.salesforce_jwt_token : null
-        refresh_token          = var.salesforce.grant_type == "AUTHORIZATION_CODE" ? var.salesforce_refresh_token : null
+        oauth2_grant_type = var.salesforce.grant_type
+        jwt_token         = var.salesforce_jwt_token
       }
     }
 
@@ -117,5 +93,10 @@ resource "aws_appflow_connector_profile" "this" {
     }
   }
 
-  depends_on = [aws_secretsmanager_secret_policy.salesforce]
+  lifecycle {
+    precondition {
+      condition     = var.salesforce_jwt_token != null
+      error_message = "No connector profile to create from: set salesforce.connector_profile_name to a profile made by scripts/connector-profile.py (recommended), or pass the JWT from scripts/salesforce-jwt.sh as TF_VAR_salesforce_jwt_token."
+    }
+  }
 }

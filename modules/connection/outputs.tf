@@ -3,17 +3,17 @@ output "kms_key_arn" {
   value       = aws_kms_key.this.arn
 }
 
-output "secret_arn" {
-  description = "The secret to fill with {\"clientId\",\"clientSecret\"} (outside Terraform)."
-  value       = aws_secretsmanager_secret.salesforce.arn
-}
-
 output "connector_profile_name" {
-  description = "The AppFlow connector profile's name."
-  value       = try(aws_appflow_connector_profile.this[0].name, var.name_prefix)
+  description = "The AppFlow connector profile's name: from the resource when Terraform creates it, so that flows wait for it."
+  value       = try(aws_appflow_connector_profile.this[0].name, local.profile_name)
 }
 
 output "connector_profile_arn" {
-  description = "The AppFlow connector profile's ARN."
-  value       = try(aws_appflow_connector_profile.this[0].arn, null)
+  description = "The connector profile's ARN, built from its name so that IAM policies do not wait for the profile (nor for Salesforce)."
+  value       = "arn:aws:appflow:${var.region}:${var.account_id}:connectorprofile/${local.profile_name}"
+}
+
+output "creates_connector_profile" {
+  description = "Whether Terraform manages the profile (else it names an existing one)."
+  value       = local.create_profile
 }

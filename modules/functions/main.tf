@@ -1,8 +1,19 @@
 # One Lambda function per handler name, all running the same bootstrap binary (dist/<name>.zip),
-# each with its own least-privilege role, log group, dead-letter queue and environment; and the
-# stream mappings that feed status-csv and notify.
+# each with its own least-privilege role, log group and environment; a dead-letter queue for the
+# handlers invoked asynchronously; and the stream mappings that feed status-csv and notify.
 
 locals {
+  # Only asynchronous invocations (EventBridge -> ingest, flow-guard) can dead-letter: the
+  # stream consumers are invoked synchronously by their mappings (failures go to the mapping's
+  # on-failure queue) and connect-lookup synchronously by Connect.
+  async_handlers = toset(["ingest", "flow-guard"])
+
+  # The zips and their manifest, read once. A missing file is a null here and a precondition's
+  # message below, instead of a file() error from the middle of an expression.
+  manifest_path = "${var.package_dir}/manifest.json"
+  manifest      = try(jsondecode(file(local.manifest_path)), null)
+  zip_hashes    = { for h in local.handlers : h => try(filebase64sha256("${var.package_dir}/${h}.zip"), null) }
+
   status_prefix = var.status_bucket.prefix
 
   # The environment DESIGN.md names for each handler; nothing else (no AWS_REGION, no secrets).
@@ -183,13 +194,12 @@ resource "aws_iam_role_policy" "this" {
         Action   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
         Resource = "*"
       },
-      {
+      ], [for h in [each.key] : {
         Sid      = "OwnDeadLetterQueue"
         Effect   = "Allow"
         Action   = ["sqs:SendMessage"]
-        Resource = aws_sqs_queue.dlq[each.key].arn
-      },
-    ], local.statements[each.key])
+        Resource = aws_sqs_queue.dlq[h].arn
+    } if contains(local.async_handlers, h)], local.statements[each.key])
   })
 }
 
@@ -204,7 +214,7 @@ resource "aws_cloudwatch_log_group" "this" {
 }
 
 resource "aws_sqs_queue" "dlq" {
-  for_each = local.handlers
+  for_each = local.async_handlers
 
   name                      = "${var.name_prefix}-${each.key}-dlq"
   kms_master_key_id         = var.kms_key_arn
@@ -233,10 +243,10 @@ resource "aws_lambda_function" "this" {
   runtime                        = "provided.al2023"
   architectures                  = [var.architecture]
   filename                       = "${var.package_dir}/${each.key}.zip"
-  source_code_hash               = filebase64sha256("${var.package_dir}/${each.key}.zip")
+  source_code_hash               = local.zip_hashes[each.key]
   memory_size                    = var.memory_size
   timeout                        = each.key == "connect-lookup" ? 8 : 30
-  reserved_concurrent_executions = var.reserved_concurrency[each.key]
+  reserved_concurrent_executions = lookup(var.reserved_concurrency, each.key, -1)
   kms_key_arn                    = var.kms_key_arn
 
   environment {
@@ -254,8 +264,11 @@ resource "aws_lambda_function" "this" {
     system_log_level      = "WARN"
   }
 
-  dead_letter_config {
-    target_arn = aws_sqs_queue.dlq[each.key].arn
+  dynamic "dead_letter_config" {
+    for_each = [for h in [each.key] : aws_sqs_queue.dlq[h].arn if contains(local.async_handlers, h)]
+    content {
+      target_arn = dead_letter_config.value
+    }
   }
 
   tags = var.tags
@@ -266,7 +279,13 @@ resource "aws_lambda_function" "this" {
     # The zips' architecture (dist/manifest.json, written by make build-zips) and Lambda's
     # must be one and the same.
     precondition {
-      condition     = !fileexists("${var.package_dir}/manifest.json") || alltrue([for e in jsondecode(file("${var.package_dir}/manifest.json")) : e.architecture == var.architecture])
+      condition     = local.zip_hashes[each.key] != null && local.manifest != null
+      error_message = "No ${each.key}.zip or manifest.json in ${var.package_dir}: build them with make build-zips (or download the build job's artifact) and point package_dir there."
+    }
+    # The zips' architecture (dist/manifest.json, written by make build-zips) and Lambda's
+    # must be one and the same.
+    precondition {
+      condition     = alltrue([for e in coalesce(local.manifest, []) : e.architecture == var.architecture])
       error_message = "The zips in package_dir were built for another architecture than var.architecture (see manifest.json); rebuild with ARCH=${var.architecture} or change architecture."
     }
   }
@@ -275,7 +294,7 @@ resource "aws_lambda_function" "this" {
 # Asynchronous invocations (EventBridge -> ingest, flow-guard): a few retries, then the DLQ,
 # where the event is kept whole with its errorType and message.
 resource "aws_lambda_function_event_invoke_config" "this" {
-  for_each = toset(["ingest", "flow-guard"])
+  for_each = local.async_handlers
 
   function_name                = aws_lambda_function.this[each.key].function_name
   maximum_retry_attempts       = 2

@@ -101,19 +101,18 @@ variable "memory_size" {
 }
 
 variable "reserved_concurrency" {
-  description = "Reserved concurrency per handler: a cap on cost and on pressure on Salesforce and DynamoDB."
+  description = "Reserved concurrency per handler (a cap on cost and on pressure on Salesforce and DynamoDB). Handlers not named get none. A reservation must leave the account's minimum unreserved concurrency free: new accounts have a quota of 10 in all, so reserve nothing there (make preflight checks it)."
   type        = map(number)
-  default = {
-    "ingest"         = 10
-    "status-csv"     = 5
-    "notify"         = 5
-    "flow-guard"     = 2
-    "connect-lookup" = 50
+  default     = {}
+
+  validation {
+    condition     = alltrue([for h in keys(var.reserved_concurrency) : contains(["ingest", "status-csv", "notify", "flow-guard", "connect-lookup"], h)])
+    error_message = "reserved_concurrency may only name handlers: ingest, status-csv, notify, flow-guard, connect-lookup."
   }
 
   validation {
-    condition     = alltrue([for h in ["ingest", "status-csv", "notify", "flow-guard", "connect-lookup"] : contains(keys(var.reserved_concurrency), h)])
-    error_message = "reserved_concurrency needs an entry for every handler."
+    condition     = alltrue([for n in values(var.reserved_concurrency) : n >= 1 && floor(n) == n])
+    error_message = "A reservation is a whole number of at least 1 (leave a handler out for none)."
   }
 }
 

@@ -1,5 +1,5 @@
 variable "name_prefix" {
-  description = "Prefix of the role names, e.g. sfbridge."
+  description = "The project name: roles are <prefix>-github-<env>[-plan] and may touch only resources named <prefix>-<env>-* (and the state key sfbridge/<env>.tfstate)."
   type        = string
   default     = "sfbridge"
 }
@@ -52,6 +52,23 @@ variable "create_provider" {
 
 variable "tags" {
   description = "Tags for the provider and roles."
+  type        = map(string)
+  default     = {}
+}
+
+variable "terraform_objects" {
+  description = "S3 objects Terraform manages in an environment's buckets, as \"<bucket name after <prefix>-<env>->/<key>\" ({account} is replaced): the only objects plan roles may read."
+  type        = list(string)
+  default     = ["status-{account}/status/000-header-only.csv"]
+
+  validation {
+    condition     = length(var.terraform_objects) > 0 && alltrue([for o in var.terraform_objects : can(regex("^[a-z0-9{][a-z0-9.{}*-]*/.+$", o))])
+    error_message = "terraform_objects must name at least one \"<bucket suffix>/<key>\"."
+  }
+}
+
+variable "connect_instance_ids" {
+  description = "Amazon Connect instance id by environment, for the environments that set connect_instance_id: only that instance's Lambda association may be changed."
   type        = map(string)
   default     = {}
 }

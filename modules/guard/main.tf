@@ -1,7 +1,8 @@
 # Steps 12-14: AppFlow's failure events and a periodic health check invoke flow-guard, and
 # Terraform activates both flows through it (the provider's flow_status is read-only). An
-# activation runs after everything named in activation_after exists (the partner bus and its
-# rule, for the event flow) and again whenever its flow's definition changes.
+# activation runs after everything named in activation_after exists (the partner bus, its rule,
+# the rule's target and the invoke permission, for the event flow) and again, in place,
+# whenever its flow's definition changes.
 
 resource "aws_cloudwatch_event_rule" "deactivated" {
   name        = "${var.name_prefix}-flow-deactivated"
@@ -66,6 +67,11 @@ resource "aws_lambda_permission" "flow_guard" {
   source_arn    = each.value.arn
 }
 
+# What must re-run an activation is in its input, not in `triggers`: the provider replaces the
+# resource when `triggers` change (ForceNew), and under lifecycle_scope = "CRUD" a replacement
+# is a delete (deactivate) and then a create (activate), losing the events published in
+# between. A changed input is an in-place update: one invocation with tf.action = "update",
+# which flow-guard answers by activating (idempotent).
 resource "aws_lambda_invocation" "activate" {
   for_each = var.activate ? var.flows : {}
 
@@ -74,11 +80,9 @@ resource "aws_lambda_invocation" "activate" {
   input = jsonencode({
     action    = "activate"
     flow_name = each.value.name
-  })
-
-  triggers = {
-    flow     = each.value.arn
+    # Not read by flow-guard: they change the input when the flow's definition changes, and
+    # make the activation wait for everything the flow needs first.
     revision = each.value.revision
-    after    = join(",", each.value.activation_after)
-  }
+    after    = each.value.activation_after
+  })
 }

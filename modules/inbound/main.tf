@@ -5,25 +5,33 @@
 
 locals {
   flow_name = "${var.name_prefix}-events"
+  # Built from the name, not read from the flow: the bucket policy must exist before the flow.
+  flow_arn = "arn:aws:appflow:${var.region}:${var.account_id}:flow/${local.flow_name}"
   # AppFlow creates the partner event source with this name when the flow is created.
   partner_source = "aws.partner/appflow/salesforce.com/${var.account_id}/${local.flow_name}"
+  bucket_name    = "${var.name_prefix}-large-events-${var.account_id}"
+  large_prefix   = "large-events"
+  # Everything the flow's definition is made of (flow_revision): what the resource below reads.
+  flow_inputs = [local.flow_name, var.kms_key_arn, var.connector_profile_name, var.event_object, local.partner_source, local.bucket_name, local.large_prefix]
 }
 
 module "large_events" {
   source = "../bucket"
 
-  name              = "${var.name_prefix}-large-events-${var.account_id}"
+  name              = local.bucket_name
   kms_key_arn       = var.kms_key_arn
   expire_after_days = 30
   force_destroy     = var.force_destroy
   policy_statements = [
     {
+      # AppFlow's documented S3-destination actions ("Amazon S3 Bucket Policies for Amazon
+      # AppFlow"), for this flow only (confused-deputy protection).
       Sid       = "AppFlowWritesLargeEvents"
       Effect    = "Allow"
       Principal = { Service = "appflow.amazonaws.com" }
       Action    = ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:ListBucketMultipartUploads", "s3:GetBucketAcl", "s3:PutObjectAcl"]
-      Resource  = ["arn:aws:s3:::${var.name_prefix}-large-events-${var.account_id}", "arn:aws:s3:::${var.name_prefix}-large-events-${var.account_id}/*"]
-      Condition = { StringEquals = { "aws:SourceAccount" = var.account_id } }
+      Resource  = ["arn:aws:s3:::${local.bucket_name}", "arn:aws:s3:::${local.bucket_name}/${local.large_prefix}/*"]
+      Condition = { StringEquals = { "aws:SourceAccount" = var.account_id }, ArnLike = { "aws:SourceArn" = local.flow_arn } }
     }
   ]
 
@@ -34,7 +42,7 @@ resource "aws_appflow_flow" "events" {
   count = var.create_flow ? 1 : 0
 
   name        = local.flow_name
-  description = "Salesforce ${var.event_object} to the EventBridge partner bus (sfbridge step 2)"
+  description = "Salesforce ${var.event_object} to the EventBridge partner bus, sfbridge step 2"
   kms_arn     = var.kms_key_arn
 
   source_flow_config {
@@ -58,7 +66,7 @@ resource "aws_appflow_flow" "events" {
         # Events too large for EventBridge are written here; only a pointer is sent.
         error_handling_config {
           bucket_name                     = module.large_events.bucket_name
-          bucket_prefix                   = "large-events"
+          bucket_prefix                   = local.large_prefix
           fail_on_first_destination_error = false
         }
       }

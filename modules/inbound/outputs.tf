@@ -9,18 +9,13 @@ output "flow_name" {
 }
 
 output "flow_arn" {
-  description = "The event flow's ARN."
-  value       = try(aws_appflow_flow.events[0].arn, "arn:aws:appflow:*:${var.account_id}:flow/${local.flow_name}")
+  description = "The event flow's ARN (built from its name: IAM policies need not wait for the flow)."
+  value       = local.flow_arn
 }
 
 output "flow_revision" {
-  description = "Changes whenever the flow's definition changes (re-runs its activation)."
-  value = try(sha1(jsonencode([
-    aws_appflow_flow.events[0].source_flow_config,
-    aws_appflow_flow.events[0].destination_flow_config,
-    aws_appflow_flow.events[0].task,
-    aws_appflow_flow.events[0].trigger_config,
-  ])), "")
+  description = "Changes whenever an input of the flow's definition changes (re-runs its activation, in place). Hashed from the inputs, not from the flow as read back, which the provider normalises."
+  value       = sha1(jsonencode(local.flow_inputs))
 }
 
 output "event_bus_name" {
@@ -28,9 +23,15 @@ output "event_bus_name" {
   value       = try(aws_cloudwatch_event_bus.partner[0].name, local.partner_source)
 }
 
-output "rule_arn" {
-  description = "The rule that invokes ingest."
-  value       = try(aws_cloudwatch_event_rule.ingest[0].arn, null)
+output "activation_prerequisites" {
+  description = "What must exist before the event flow is activated: the partner bus, the rule, its target and the permission to invoke ingest (ids; empty without AppFlow)."
+  value = compact([
+    try(aws_cloudwatch_event_bus.partner[0].arn, ""),
+    try(aws_cloudwatch_event_rule.ingest[0].arn, ""),
+    try(aws_cloudwatch_event_target.ingest[0].id, ""),
+    try(aws_lambda_permission.ingest[0].id, ""),
+    try(aws_sqs_queue_policy.rule_dlq[0].id, ""),
+  ])
 }
 
 output "rule_dead_letter_queue" {

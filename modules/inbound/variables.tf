@@ -13,6 +13,11 @@ variable "account_id" {
   }
 }
 
+variable "region" {
+  description = "AWS region (part of the flow's ARN)."
+  type        = string
+}
+
 variable "kms_key_arn" {
   description = "The project's KMS key."
   type        = string

@@ -1,30 +1,72 @@
 # Steps 8-9: the status bucket (status-csv writes, AppFlow reads) and the scheduled,
-# incremental AppFlow flow that upserts its rows onto the Salesforce request object.
+# incremental AppFlow flow that writes its rows onto the Salesforce request object (an UPDATE on
+# Id: the record always exists, since the user saved it).
 
 locals {
   flow_name   = "${var.name_prefix}-status"
   bucket_name = "${var.name_prefix}-status-${var.account_id}"
-  # The CSV contract (DESIGN.md "Status CSV"); Id is the upsert key.
+  # Built from the name, not read from the flow: the bucket policy must exist before the flow.
+  flow_arn = "arn:aws:appflow:${var.region}:${var.account_id}:flow/${local.flow_name}"
+  # The CSV contract (DESIGN.md "Status CSV"); Id is the key the rows update on.
   columns = ["Id", "Sync_Status__c", "Sync_Message__c", "Synced_At__c", "Sync_Event_Id__c"]
+  # Salesforce field types of the columns that are not text.
+  destination_types = { Synced_At__c = "datetime" }
+  # AppFlow refuses to create or update an S3-sourced flow whose prefix holds no object; the
+  # bucket is new, so Terraform places a CSV with the header alone there (no rows: nothing to
+  # update). It is the smallest object under the prefix, and the lifecycle rule keeps it.
+  header_csv    = "${join(",", local.columns)}\r\n"
+  header_key    = "${var.status_prefix}000-header-only.csv"
+  source_prefix = trimsuffix(var.status_prefix, "/")
+  errors_prefix = "errors"
+  # Only this flow, in this account, may use the grants below (confused-deputy protection).
+  appflow_conditions = {
+    StringEquals = { "aws:SourceAccount" = var.account_id }
+    ArnLike      = { "aws:SourceArn" = local.flow_arn }
+  }
 }
 
-module "status" {
-  source = "../bucket"
-
-  name              = local.bucket_name
-  kms_key_arn       = var.kms_key_arn
-  expire_after_days = 30
-  force_destroy     = var.force_destroy
-  policy_statements = [
+locals {
+  appflow_statements = [
     {
+      # AppFlow's documented S3-source actions ("Amazon S3 Bucket Policies for Amazon AppFlow").
       Sid       = "AppFlowReadsStatus"
       Effect    = "Allow"
       Principal = { Service = "appflow.amazonaws.com" }
       Action    = ["s3:GetObject", "s3:ListBucket"]
       Resource  = ["arn:aws:s3:::${local.bucket_name}", "arn:aws:s3:::${local.bucket_name}/*"]
-      Condition = { StringEquals = { "aws:SourceAccount" = var.account_id } }
+      Condition = local.appflow_conditions
+    },
+    {
+      # The rows Salesforce refuses go to errors/ (error_handling_config below): AppFlow's
+      # documented S3-destination actions.
+      Sid       = "AppFlowWritesErrorRecords"
+      Effect    = "Allow"
+      Principal = { Service = "appflow.amazonaws.com" }
+      Action    = ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:ListBucketMultipartUploads", "s3:GetBucketAcl", "s3:PutObjectAcl"]
+      Resource  = ["arn:aws:s3:::${local.bucket_name}", "arn:aws:s3:::${local.bucket_name}/${local.errors_prefix}/*"]
+      Condition = local.appflow_conditions
     }
   ]
+  statement_actions = { for st in local.appflow_statements : st.Sid => st.Action }
+
+  # Everything the flow's definition is made of (flow_revision): what the resource below reads.
+  flow_inputs = [
+    local.flow_name, var.kms_key_arn, var.connector_profile_name, local.bucket_name, local.source_prefix,
+    local.errors_prefix, var.salesforce_object, var.id_field, local.columns, local.destination_types,
+    var.schedule_expression, "UPDATE", "Incremental",
+  ]
+}
+
+module "status" {
+  source = "../bucket"
+
+  name                     = local.bucket_name
+  kms_key_arn              = var.kms_key_arn
+  expire_after_days        = 30
+  never_expire_up_to_bytes = length(local.header_csv)
+  seed_objects             = { (local.header_key) = { content = local.header_csv, content_type = "text/csv" } }
+  force_destroy            = var.force_destroy
+  policy_statements        = local.appflow_statements
 
   tags = var.tags
 }
@@ -33,7 +75,7 @@ resource "aws_appflow_flow" "status" {
   count = var.create_flow ? 1 : 0
 
   name        = local.flow_name
-  description = "Status CSVs to ${var.salesforce_object} (sfbridge steps 8-9)"
+  description = "Status CSVs to ${var.salesforce_object}, sfbridge steps 8-9"
   kms_arn     = var.kms_key_arn
 
   source_flow_config {
@@ -41,8 +83,9 @@ resource "aws_appflow_flow" "status" {
 
     source_connector_properties {
       s3 {
+        # The name comes from the bucket's policy, written after the header-only CSV.
         bucket_name   = module.status.bucket_name
-        bucket_prefix = trimsuffix(var.status_prefix, "/")
+        bucket_prefix = local.source_prefix
 
         s3_input_format_config {
           s3_input_file_type = "CSV"
@@ -57,13 +100,14 @@ resource "aws_appflow_flow" "status" {
 
     destination_connector_properties {
       salesforce {
-        object               = var.salesforce_object
-        write_operation_type = "UPSERT"
+        object = var.salesforce_object
+        # Every row names an existing Config_Request__c by Id: update, never insert.
+        write_operation_type = "UPDATE"
         id_field_names       = [var.id_field]
 
         error_handling_config {
           bucket_name                     = module.status.bucket_name
-          bucket_prefix                   = "errors"
+          bucket_prefix                   = local.errors_prefix
           fail_on_first_destination_error = false
         }
       }
@@ -92,7 +136,7 @@ resource "aws_appflow_flow" "status" {
 
       task_properties = {
         SOURCE_DATA_TYPE      = "string"
-        DESTINATION_DATA_TYPE = "string"
+        DESTINATION_DATA_TYPE = lookup(local.destination_types, task.value, "string")
       }
     }
   }

@@ -13,6 +13,11 @@ variable "account_id" {
   }
 }
 
+variable "region" {
+  description = "AWS region (part of the flow's ARN)."
+  type        = string
+}
+
 variable "kms_key_arn" {
   description = "The project's KMS key."
   type        = string
@@ -24,13 +29,13 @@ variable "connector_profile_name" {
 }
 
 variable "salesforce_object" {
-  description = "The object the status is upserted onto."
+  description = "The object the status rows update."
   type        = string
   default     = "Config_Request__c"
 }
 
 variable "id_field" {
-  description = "The Salesforce field the CSV's Id column upserts on."
+  description = "The Salesforce field the CSV's Id column matches."
   type        = string
   default     = "Id"
 }

@@ -13,7 +13,6 @@ module "connection" {
   region                   = var.region
   salesforce               = var.salesforce
   salesforce_jwt_token     = var.salesforce_jwt_token
-  salesforce_refresh_token = var.salesforce_refresh_token
   create_connector_profile = var.create_appflow
 }
 
@@ -40,6 +39,7 @@ module "inbound" {
 
   name_prefix            = local.name_prefix
   account_id             = var.account_id
+  region                 = var.region
   kms_key_arn            = module.connection.kms_key_arn
   connector_profile_name = module.connection.connector_profile_name
   ingest_function_arn    = module.functions.function_arns["ingest"]
@@ -53,6 +53,7 @@ module "outbound" {
 
   name_prefix            = local.name_prefix
   account_id             = var.account_id
+  region                 = var.region
   kms_key_arn            = module.connection.kms_key_arn
   connector_profile_name = module.connection.connector_profile_name
   salesforce_object      = var.salesforce_request_object
@@ -74,12 +75,15 @@ module "functions" {
   status_bucket      = module.outbound.status_bucket
   status_topic_arn   = module.notifications.status_topic_arn
   support_topic_arn  = module.notifications.support_topic_arn
+  # Names and ARNs built from names: no function waits for a flow or the connector profile
+  # (which wait for Salesforce), so connect-lookup and the rest deploy before Salesforce is ready.
   managed_flows = [
     { name = module.inbound.flow_name, arn = module.inbound.flow_arn },
     { name = module.outbound.flow_name, arn = module.outbound.flow_arn },
   ]
-  connector_profile_arn = coalesce(module.connection.connector_profile_arn, "arn:aws:appflow:${var.region}:${var.account_id}:connectorprofile/${local.name_prefix}")
+  connector_profile_arn = module.connection.connector_profile_arn
   max_reactivations     = var.max_reactivations
+  reserved_concurrency  = var.reserved_concurrency
   log_retention_days    = var.log_retention_days
 }
 
@@ -95,8 +99,9 @@ module "guard" {
       name     = module.inbound.flow_name
       arn      = module.inbound.flow_arn
       revision = module.inbound.flow_revision
-      # The event flow may only be activated once its partner bus and rule exist.
-      activation_after = compact([module.inbound.event_bus_name, module.inbound.rule_arn])
+      # AppFlow activates an event flow only once its partner source has an event bus; and
+      # what it then sends must have somewhere to go: the rule, its target, the permission.
+      activation_after = module.inbound.activation_prerequisites
     }
     status = {
       name     = module.outbound.flow_name

@@ -8,9 +8,9 @@ output "table_name" {
   value       = module.store.table_name
 }
 
-output "salesforce_secret_arn" {
-  description = "Put {\"clientId\",\"clientSecret\"} here (aws secretsmanager put-secret-value), never in Terraform."
-  value       = module.connection.secret_arn
+output "connector_profile_name" {
+  description = "The AppFlow connector profile the flows use."
+  value       = module.connection.connector_profile_name
 }
 
 output "flows" {

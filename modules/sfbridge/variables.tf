@@ -51,27 +51,27 @@ variable "package_dir" {
 }
 
 variable "salesforce" {
-  description = "The Salesforce org and the connected app's grant type."
+  description = "The Salesforce org; AppFlow authenticates with JWT_BEARER (CLIENT_CREDENTIALS is refused). connector_profile_name names an existing profile made by scripts/connector-profile.py; without it Terraform creates one from salesforce_jwt_token."
   type = object({
-    instance_url = string
-    is_sandbox   = optional(bool, false)
-    grant_type   = optional(string, "CLIENT_CREDENTIALS")
-    private_link = optional(bool, false)
+    instance_url           = string
+    is_sandbox             = optional(bool, false)
+    grant_type             = optional(string, "JWT_BEARER")
+    private_link           = optional(bool, false)
+    connector_profile_name = optional(string)
   })
 }
 
 variable "salesforce_jwt_token" {
-  description = "For JWT_BEARER only."
+  description = "Only without salesforce.connector_profile_name: the JWT (scripts/salesforce-jwt.sh) Terraform creates the profile from."
   type        = string
   default     = null
   sensitive   = true
 }
 
-variable "salesforce_refresh_token" {
-  description = "For AUTHORIZATION_CODE only."
-  type        = string
-  default     = null
-  sensitive   = true
+variable "reserved_concurrency" {
+  description = "Reserved concurrency per handler name; none by default (new accounts have a concurrency quota of 10)."
+  type        = map(number)
+  default     = {}
 }
 
 variable "salesforce_request_object" {

@@ -44,6 +44,8 @@ module "sfbridge" {
   salesforce_jwt_token = var.salesforce_jwt_token
   status_subscriptions = var.status_subscriptions
   support_emails       = var.support_emails
+  reserved_concurrency = var.reserved_concurrency
+  create_appflow       = var.create_appflow
   connect_instance_id  = var.connect_instance_id
   max_reactivations    = var.max_reactivations
   deletion_protection  = var.deletion_protection

@@ -3,9 +3,9 @@ output "function_names" {
   value       = module.sfbridge.function_names
 }
 
-output "salesforce_secret_arn" {
-  description = "Put the connected app's {\"clientId\",\"clientSecret\"} here."
-  value       = module.sfbridge.salesforce_secret_arn
+output "connector_profile_name" {
+  description = "The AppFlow connector profile the flows use."
+  value       = module.sfbridge.connector_profile_name
 }
 
 output "flows" {

@@ -26,20 +26,33 @@ variable "package_dir" {
 }
 
 variable "salesforce" {
-  description = "The Salesforce org and grant type."
+  description = "The Salesforce org. AppFlow authenticates with JWT_BEARER; connector_profile_name names the profile made by scripts/connector-profile.py (recommended: Terraform never sees the JWT)."
   type = object({
-    instance_url = string
-    is_sandbox   = optional(bool, false)
-    grant_type   = optional(string, "CLIENT_CREDENTIALS")
-    private_link = optional(bool, false)
+    instance_url           = string
+    is_sandbox             = optional(bool, false)
+    grant_type             = optional(string, "JWT_BEARER")
+    private_link           = optional(bool, false)
+    connector_profile_name = optional(string)
   })
 }
 
 variable "salesforce_jwt_token" {
-  description = "For JWT_BEARER only; pass as TF_VAR_salesforce_jwt_token from the pipeline's secret store."
+  description = "Only without salesforce.connector_profile_name (a local, manual apply): the JWT from scripts/salesforce-jwt.sh, as TF_VAR_salesforce_jwt_token. It then sits in the state and in any plan file."
   type        = string
   default     = null
   sensitive   = true
+}
+
+variable "reserved_concurrency" {
+  description = "Reserved concurrency per handler; none by default (see make preflight)."
+  type        = map(number)
+  default     = {}
+}
+
+variable "create_appflow" {
+  description = "Create the AppFlow flows (and activate them). false brings up the AWS side before Salesforce is ready."
+  type        = bool
+  default     = true
 }
 
 variable "status_subscriptions" {

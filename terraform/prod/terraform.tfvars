@@ -1,11 +1,16 @@
-environment    = "prod"
-account_id     = "333333333333"
-region         = "eu-west-2"
-architecture   = "arm64"
-salesforce     = { instance_url = "https://example.my.salesforce.com" }
+environment  = "prod"
+account_id   = "333333333333"
+region       = "eu-west-2"
+architecture = "arm64"
+# The connector profile is made from the JWT by scripts/connector-profile.py (README: First
+# deployment); Terraform only names it, so the JWT is in no state, plan or CI artifact.
+salesforce     = { instance_url = "https://example.my.salesforce.com", connector_profile_name = "sfbridge-prod" }
 support_emails = ["sfbridge-support@example.com"]
 status_subscriptions = [
   { email = "contact-centre-ops@example.com", filter_policy = { status = ["Fail"] } },
 ]
 deletion_protection = true
 max_reactivations   = 3
+# Caps per handler. Lambda keeps a minimum of unreserved concurrency per account: this needs a
+# raised concurrency quota (new accounts have 10 in all); make preflight ENV=prod checks it.
+reserved_concurrency = { "ingest" = 10, "status-csv" = 5, "notify" = 5, "flow-guard" = 2, "connect-lookup" = 50 }

@@ -32,3 +32,48 @@ run "private_encrypted_tls_only" {
     error_message = "Caller statements are added after the TLS deny."
   }
 }
+
+run "everything_expires_by_default" {
+  command = apply
+
+  assert {
+    condition     = one([for r in aws_s3_bucket_lifecycle_configuration.this.rule : one(r.abort_incomplete_multipart_upload).days_after_initiation if r.id == "abort-incomplete-uploads"]) == 1
+    error_message = "Incomplete multipart uploads are aborted bucket-wide."
+  }
+  assert {
+    condition     = coalesce(one([for r in aws_s3_bucket_lifecycle_configuration.this.rule : one(r.filter).object_size_greater_than if r.id == "expire"]), 0) == 0
+    error_message = "Without never_expire_up_to_bytes every object expires."
+  }
+  assert {
+    # Whatever uses the bucket by name (an AppFlow flow) must wait for the policy that lets
+    # AppFlow in: the name comes from the policy.
+    condition     = output.bucket_name == aws_s3_bucket_policy.this.bucket
+    error_message = "The bucket's name is read from its policy."
+  }
+}
+
+run "small_objects_can_be_kept" {
+  command = apply
+
+  variables {
+    never_expire_up_to_bytes = 64
+  }
+
+  assert {
+    condition     = one([for r in aws_s3_bucket_lifecycle_configuration.this.rule : one(r.filter).object_size_greater_than if r.id == "expire"]) == 64
+    error_message = "Only objects larger than the kept size expire (the header-only CSV AppFlow needs stays)."
+  }
+}
+
+run "seed_objects_are_written_before_the_policy" {
+  command = apply
+
+  variables {
+    seed_objects = { "status/000-header-only.csv" = { content = "Id\r\n", content_type = "text/csv" } }
+  }
+
+  assert {
+    condition     = aws_s3_object.seed["status/000-header-only.csv"].content == "Id\r\n" && aws_s3_object.seed["status/000-header-only.csv"].bucket == aws_s3_bucket.this.bucket
+    error_message = "The seed object is in the bucket."
+  }
+}

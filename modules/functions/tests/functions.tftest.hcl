@@ -61,8 +61,18 @@ run "one_function_per_handler_from_its_zip" {
     error_message = "X-Ray, JSON logs and KMS-encrypted environments on every function."
   }
   assert {
-    condition     = alltrue([for k, f in aws_lambda_function.this : f.dead_letter_config[0].target_arn == aws_sqs_queue.dlq[k].arn])
-    error_message = "Every function has its own dead-letter queue."
+    condition     = alltrue([for k in ["ingest", "flow-guard"] : aws_lambda_function.this[k].dead_letter_config[0].target_arn == aws_sqs_queue.dlq[k].arn])
+    error_message = "The asynchronously invoked functions (ingest, flow-guard) have their own dead-letter queue."
+  }
+  assert {
+    # Stream mappings and Connect invoke synchronously: such a queue could never fill, and its
+    # alarm would say nothing.
+    condition     = toset(keys(aws_sqs_queue.dlq)) == toset(["ingest", "flow-guard"]) && alltrue([for k in ["status-csv", "notify", "connect-lookup"] : length(aws_lambda_function.this[k].dead_letter_config) == 0])
+    error_message = "No dead-letter queue for a synchronously invoked function."
+  }
+  assert {
+    condition     = alltrue([for f in aws_lambda_function.this : f.reserved_concurrent_executions == -1])
+    error_message = "No reserved concurrency unless an environment asks (new accounts have a quota of 10)."
   }
   assert {
     condition     = alltrue([for q in concat(values(aws_sqs_queue.dlq), [aws_sqs_queue.stream_failures]) : q.kms_master_key_id == var.kms_key_arn]) && alltrue([for g in aws_cloudwatch_log_group.this : g.kms_key_id == var.kms_key_arn])
@@ -190,6 +200,39 @@ run "stream_mappings_report_batch_item_failures" {
     condition     = alltrue([for m in aws_lambda_event_source_mapping.stream : jsondecode(one(m.filter_criteria[0].filter).pattern).dynamodb.NewImage.pk.S[0].prefix == "REQUEST#"])
     error_message = "Mappings are filtered to request items."
   }
+}
+
+run "reservations_are_per_environment" {
+  command = plan
+
+  variables {
+    reserved_concurrency = { "connect-lookup" = 20 }
+  }
+
+  assert {
+    condition     = aws_lambda_function.this["connect-lookup"].reserved_concurrent_executions == 20 && aws_lambda_function.this["ingest"].reserved_concurrent_executions == -1
+    error_message = "Only the handlers named get a reservation."
+  }
+}
+
+run "reservations_name_handlers" {
+  command = plan
+
+  variables {
+    reserved_concurrency = { "ingets" = 5 }
+  }
+
+  expect_failures = [var.reserved_concurrency]
+}
+
+run "a_plan_without_zips_says_how_to_build_them" {
+  command = plan
+
+  variables {
+    package_dir = "./tests/no-such-dist"
+  }
+
+  expect_failures = [aws_lambda_function.this]
 }
 
 run "architecture_is_validated" {

@@ -26,7 +26,7 @@ run "activation_goes_through_flow_guard_after_the_bus" {
   command = apply
 
   assert {
-    condition     = jsondecode(aws_lambda_invocation.activate["events"].input) == { action = "activate", flow_name = "sfbridge-test-events" }
+    condition     = jsondecode(aws_lambda_invocation.activate["events"].input).action == "activate" && jsondecode(aws_lambda_invocation.activate["events"].input).flow_name == "sfbridge-test-events"
     error_message = "Terraform asks flow-guard to activate each flow."
   }
   assert {
@@ -34,12 +34,43 @@ run "activation_goes_through_flow_guard_after_the_bus" {
     error_message = "CRUD scope: a destroy deactivates through flow-guard too."
   }
   assert {
-    condition     = strcontains(aws_lambda_invocation.activate["events"].triggers.after, "aws.partner/appflow/salesforce.com/123456789012/sfbridge-test-events")
-    error_message = "The event flow's activation depends on (and re-runs with) its partner bus."
+    condition     = contains(jsondecode(aws_lambda_invocation.activate["events"].input).after, "aws.partner/appflow/salesforce.com/123456789012/sfbridge-test-events")
+    error_message = "The event flow's activation waits for (and re-runs with) its partner bus."
   }
   assert {
-    condition     = aws_lambda_invocation.activate["status"].triggers.revision == "r1" && aws_lambda_invocation.activate["status"].triggers.flow == var.flows.status.arn
-    error_message = "An activation re-runs when its flow changes."
+    condition     = jsondecode(aws_lambda_invocation.activate["status"].input).revision == "r1"
+    error_message = "An activation re-runs when its flow changes: the revision is in the input."
+  }
+  assert {
+    # triggers are ForceNew: a change would replace the invocation, i.e. deactivate then
+    # activate the flow, and events published in between would be lost.
+    condition     = alltrue([for k, i in aws_lambda_invocation.activate : i.triggers == null || length(coalesce(i.triggers, {})) == 0])
+    error_message = "No triggers on the activation: what must re-run it goes into the input (an in-place update)."
+  }
+}
+
+run "a_new_flow_revision_updates_the_activation_in_place" {
+  command = plan
+
+  variables {
+    flows = {
+      events = {
+        name             = "sfbridge-test-events"
+        arn              = "arn:aws:appflow:eu-west-2:123456789012:flow/sfbridge-test-events"
+        revision         = "r2"
+        activation_after = ["aws.partner/appflow/salesforce.com/123456789012/sfbridge-test-events", "arn:aws:events:eu-west-2:123456789012:rule/x"]
+      }
+      status = {
+        name     = "sfbridge-test-status"
+        arn      = "arn:aws:appflow:eu-west-2:123456789012:flow/sfbridge-test-status"
+        revision = "r1"
+      }
+    }
+  }
+
+  assert {
+    condition     = jsondecode(aws_lambda_invocation.activate["events"].input).revision == "r2"
+    error_message = "The new revision reaches the input."
   }
 }
 

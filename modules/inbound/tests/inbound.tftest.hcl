@@ -16,6 +16,7 @@ mock_provider "aws" {
 variables {
   name_prefix            = "sfbridge-test"
   account_id             = "123456789012"
+  region                 = "eu-west-2"
   kms_key_arn            = "arn:aws:kms:eu-west-2:123456789012:key/11111111-2222-3333-4444-555555555555"
   connector_profile_name = "sfbridge-test"
   ingest_function_arn    = "arn:aws:lambda:eu-west-2:123456789012:function:sfbridge-test-ingest"
@@ -52,6 +53,20 @@ run "salesforce_events_reach_ingest_through_the_partner_bus" {
   assert {
     condition     = aws_appflow_flow.events[0].kms_arn == var.kms_key_arn && aws_sqs_queue.rule_dlq.kms_master_key_id == var.kms_key_arn
     error_message = "KMS on the flow and the queue."
+  }
+  assert {
+    # The AppFlow model's FlowDescription pattern, which AWS matches against the whole value.
+    condition     = can(regex("^[\\w!@#\\-.?,\\s]*$", aws_appflow_flow.events[0].description))
+    error_message = "The description must fully match AppFlow's FlowDescription pattern [\\w!@#\\-.?,\\s]*."
+  }
+  assert {
+    # The event flow is activated only when everything its events need exists.
+    condition     = length(output.activation_prerequisites) == 5 && contains(output.activation_prerequisites, aws_lambda_permission.ingest[0].id) && contains(output.activation_prerequisites, aws_cloudwatch_event_target.ingest[0].id)
+    error_message = "The activation waits for the bus, the rule, its target, the permission and the rule's DLQ policy."
+  }
+  assert {
+    condition     = output.flow_arn == "arn:aws:appflow:eu-west-2:123456789012:flow/sfbridge-test-events"
+    error_message = "The flow's ARN is built from its name (IAM policies must not wait for the flow)."
   }
 }
 

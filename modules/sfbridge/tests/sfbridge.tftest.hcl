@@ -9,9 +9,6 @@ mock_provider "aws" {
   mock_resource "aws_kms_key" {
     defaults = { arn = "arn:aws:kms:eu-west-2:123456789012:key/11111111-2222-3333-4444-555555555555", key_id = "11111111-2222-3333-4444-555555555555" }
   }
-  mock_resource "aws_secretsmanager_secret" {
-    defaults = { arn = "arn:aws:secretsmanager:eu-west-2:123456789012:secret:sfbridge-dev-AbCdEf" }
-  }
   mock_resource "aws_appflow_connector_profile" {
     defaults = { arn = "arn:aws:appflow:eu-west-2:123456789012:connectorprofile/sfbridge-dev" }
   }
@@ -52,7 +49,7 @@ variables {
   account_id  = "123456789012"
   region      = "eu-west-2"
   package_dir = "../functions/tests/fixtures"
-  salesforce  = { instance_url = "https://example--dev.sandbox.my.salesforce.com", is_sandbox = true }
+  salesforce  = { instance_url = "https://example--dev.sandbox.my.salesforce.com", is_sandbox = true, connector_profile_name = "sfbridge-dev" }
 }
 
 run "everything_is_wired_to_everything_else" {
@@ -79,8 +76,12 @@ run "everything_is_wired_to_everything_else" {
     error_message = "Both flows are activated through flow-guard."
   }
   assert {
-    condition     = length(module.monitoring.alarm_names.queues) == 7 && length(module.monitoring.alarm_names.errors) == 5
-    error_message = "Every dead-letter queue (5 functions, stream failures, rule) and every function is alarmed."
+    condition     = length(module.monitoring.alarm_names.queues) == 4 && length(module.monitoring.alarm_names.errors) == 5
+    error_message = "Every dead-letter queue (ingest, flow-guard, stream failures, rule) and every function is alarmed."
+  }
+  assert {
+    condition     = module.connection.connector_profile_name == "sfbridge-dev" && !module.connection.creates_connector_profile
+    error_message = "The environments name the profile made by scripts/connector-profile.py: Terraform never sees the JWT."
   }
 }
 
