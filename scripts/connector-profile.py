@@ -12,7 +12,7 @@ for AppFlow's copy of the credentials; creation only: AppFlow cannot change it l
 
 From the tfvars: salesforce.connector_profile_name (default sfbridge-ENV), instance_url,
 is_sandbox; grant_type must be JWT_BEARER if set. The profile: connectorType Salesforce,
-connectionMode Public, oAuth2GrantType JWT_BEARER.
+connectionMode Public (Private with salesforce.private_link), oAuth2GrantType JWT_BEARER.
 
 Before any AWS call the JWT is checked against the AppFlow model's JwtToken pattern (whole
 value), its length, its `exp` (refused when expired, a warning under 30 days) and `aud` against
@@ -130,12 +130,12 @@ def main(argv: list[str] | None = None) -> int:
             if args.kms_arn:
                 say("note: --kms-arn only applies when the profile is created; the existing key stays")
             arn = appflow.update_connector_profile(
-                connectorProfileName=name, connectionMode="Public", connectorProfileConfig=config,
+                connectorProfileName=name, connectionMode=sf["connection_mode"], connectorProfileConfig=config,
             )["connectorProfileArn"]
         else:
             extra = {"kmsArn": args.kms_arn} if args.kms_arn else {}
             arn = appflow.create_connector_profile(
-                connectorProfileName=name, connectorType="Salesforce", connectionMode="Public",
+                connectorProfileName=name, connectorType="Salesforce", connectionMode=sf["connection_mode"],
                 connectorProfileConfig=config, **extra,
             )["connectorProfileArn"]
     except Exception as e:
@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
                       f"{pf.redact(pf.aws_error(e), token)}")
     days = (claims["exp"] - time.time()) / 86400
     say(f"{verb}d {name} ({arn}) in {where}: Salesforce, JWT_BEARER, {sf['instance_url']}, "
-        f"sandbox={str(sf['is_sandbox']).lower()}, connectionMode Public; the JWT expires in "
+        f"sandbox={str(sf['is_sandbox']).lower()}, connectionMode {sf['connection_mode']}; the JWT expires in "
         f"{days:.0f} days: mint and run this again before then")
     if not sf["named_profile"]:
         say(f'tfvars name no profile: set salesforce.connector_profile_name = "{name}" so Terraform '

@@ -124,6 +124,8 @@ def salesforce_settings(tfvars: dict, env: str) -> dict:
     return {
         "instance_url": url,
         "is_sandbox": bool(sf.get("is_sandbox", False)),
+        # Terraform's salesforce.private_link: AppFlow reaches Salesforce over PrivateLink.
+        "connection_mode": "Private" if sf.get("private_link") else "Public",
         "grant_type": sf.get("grant_type"),
         "named_profile": name if isinstance(name, str) and name else None,
         "profile_name": name if isinstance(name, str) and name else f"sfbridge-{env}",
@@ -364,8 +366,8 @@ def check_profile(rep: Report, session, tfvars: dict, sf: dict) -> None:
     problems = []
     if profile.get("connectorType") != "Salesforce":
         problems.append(f"connectorType is {profile.get('connectorType')}, not Salesforce")
-    if profile.get("connectionMode") != "Public":
-        problems.append(f"connectionMode is {profile.get('connectionMode')}, not Public")
+    if profile.get("connectionMode") != sf["connection_mode"]:
+        problems.append(f"connectionMode is {profile.get('connectionMode')}, tfvars say {sf['connection_mode']}")
     props = (profile.get("connectorProfileProperties") or {}).get("Salesforce") or {}
     if props.get("instanceUrl") and props["instanceUrl"].rstrip("/") != sf["instance_url"].rstrip("/"):
         problems.append(f"instanceUrl is {props['instanceUrl']}, tfvars say {sf['instance_url']}")
@@ -489,10 +491,11 @@ def check_terraform(rep: Report, root: Path) -> None:
 
 CHECKLIST = """\
 Salesforce steps preflight cannot check (do them before the first apply, in this order):
-  [ ] metadata deployed to the org: cd salesforce && sf project deploy start --target-org <alias>
+  [ ] metadata deployed to the org with the certificate:
+      scripts/salesforce-deploy.sh --cert <env certificate> --target-org <alias>
   [ ] an integration user exists and has the permission set sfbridge_Integration_User
-  [ ] the connected app has "Use digital signatures" with the certificate of the key the JWT is
-      signed with, and its policy pre-authorises the integration user (admin-approved users)
+  [ ] the External Client App sfbridge_AppFlow holds the certificate of the key the JWT is
+      signed with (JWT bearer flow), and its policy pre-authorises the integration user
   [ ] the JWT is minted for that user and consumer key (scripts/salesforce-jwt.sh) and is in the
       connector profile (scripts/connector-profile.py) or in TF_VAR_salesforce_jwt_token"""
 

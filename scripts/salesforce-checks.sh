@@ -33,25 +33,26 @@ trap 'rm -rf "$out"' EXIT
 export SF_DISABLE_TELEMETRY=true SF_AUTOUPDATE_DISABLE=true SF_HIDE_RELEASE_NOTES=true NODE_NO_WARNINGS=1
 if ./node_modules/.bin/sf project convert source --root-dir force-app --output-dir "$out/mdapi" >"$out/log" 2>&1 \
   && grep -q "<name>CustomObject</name>" "$out/mdapi/package.xml" && grep -q "<members>Config_Change__e</members>" "$out/mdapi/package.xml" \
-  && grep -q "<name>Flow</name>" "$out/mdapi/package.xml" && grep -q "<name>ConnectedApp</name>" "$out/mdapi/package.xml"; then
+  && grep -q "<name>Flow</name>" "$out/mdapi/package.xml" && grep -q "<name>ExternalClientApplication</name>" "$out/mdapi/package.xml" \
+  && grep -q "<name>ExtlClntAppGlobalOauthSettings</name>" "$out/mdapi/package.xml" && grep -q "<name>ExtlClntAppOauthConfigurablePolicies</name>" "$out/mdapi/package.xml"; then
   ok "sf project convert source: $(grep -c '<members>' "$out/mdapi/package.xml") components"
 else
   bad "sf project convert source"; tail -20 "$out/log"
 fi
 
-# The connected app with an environment's certificate (JWT bearer flow), as
+# The External Client App with an environment's certificate (JWT bearer flow), as
 # scripts/salesforce-deploy.sh deploys it: a throwaway self-signed certificate here.
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$out/key.pem" -out "$out/cert.pem" -days 1 \
   -subj "/CN=sfbridge check" >/dev/null 2>&1
 if "$root/scripts/salesforce-deploy.sh" --cert "$out/cert.pem" --check >"$out/deploy.log" 2>&1; then
-  ok "the connected app takes the environment's certificate (salesforce-deploy.sh --check)"
+  ok "the External Client App takes the environment's certificate (salesforce-deploy.sh --check)"
 else
   bad "salesforce-deploy.sh --check"; tail -5 "$out/deploy.log"
 fi
-if ! grep -q "<certificate>\|isClientCredentialEnabled>true" force-app/main/default/connectedApps/*.xml; then
+if ! grep -rq "<certificate>\|ClientCredentialsFlowEnabled>true" force-app/main/default/extlClntApp*; then
   ok "no certificate committed, and no client credentials flow (AppFlow uses JWT_BEARER)"
 else
-  bad "the committed connected app holds a certificate or enables the client credentials flow"
+  bad "the committed External Client App holds a certificate or enables the client credentials flow"
 fi
 
 summary salesforce

@@ -7,13 +7,13 @@
 #
 #   --key        the RSA private key (PEM, unencrypted, or encrypted with the passphrase in the
 #                environment variable SFBRIDGE_KEY_PASSPHRASE); >= 2048 bits
-#   --client-id  the connected app's consumer key (JWT `iss`)
+#   --client-id  the app's consumer key (JWT `iss`)
 #   --user       the integration user's Salesforce username (JWT `sub`)
 #   --sandbox    aud = https://test.salesforce.com (default: https://login.salesforce.com)
 #   --days N     lifetime (JWT `exp`), default 365. AppFlow keeps presenting this same JWT to
 #                Salesforce for every token request, so it is long-lived on purpose: mint a new
 #                one before it expires (make preflight warns 30 days ahead).
-#   --cert F     also check that the certificate F (the one in the connected app) belongs to
+#   --cert F     also check that the certificate F (the one in the app) belongs to
 #                the key, so a JWT is never minted with a key Salesforce does not know
 #   --self-check only check the key (RSA private key, >= 2048 bits, readable) and --cert; mint
 #                nothing (--client-id/--user not needed). Minting always runs these checks.
@@ -25,29 +25,33 @@
 # (or put it in the pipeline's secret store as TF_VAR_salesforce_jwt_token when Terraform
 # creates the profile itself).
 #
-# One-time setup (per environment; a sandbox and production each have their own connected app):
+# One-time setup (per environment; a sandbox and production each have their own app: the External
+# Client App sfbridge_AppFlow in salesforce/, since Salesforce restricts new connected apps as of
+# Spring '26):
 #   1. Key and self-signed certificate, outside the repository:
 #        umask 077
 #        openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out sfbridge-dev.key
 #        openssl req -new -x509 -key sfbridge-dev.key -sha256 -days 730 \
 #          -subj "/CN=sfbridge-dev AppFlow" -out sfbridge-dev.crt
-#   2. Salesforce Setup > App Manager > the connected app > Edit > Enable OAuth Settings >
-#      "Use digital signatures": upload sfbridge-dev.crt (the CERTIFICATE, never the key).
-#      Policies: "Admin approved users are pre-authorized", and give the integration user's
-#      profile or the sfbridge_Integration_User permission set access to the app.
+#   2. Deploy the Salesforce source with it: scripts/salesforce-deploy.sh --cert sfbridge-dev.crt
+#      --target-org <alias> (the CERTIFICATE, never the key, goes into the app's OAuth settings;
+#      by hand: Setup > External Client App Manager > sfbridge AppFlow > Settings > OAuth >
+#      "Enable JWT Bearer Flow", upload the certificate). Its policies pre-authorise the holders of
+#      the permission set sfbridge_Integration_User (admin-approved users).
 #   3. The private key NEVER enters git (nor a CI artifact, a ticket or a chat): keep it in the
 #      team's secret store / password manager. Whoever holds it can act as the integration user.
 #
-# Rotation (a connected app checks each JWT's signature against its certificate):
+# Rotation (the app checks each JWT's signature against its certificate):
 #   1. Make a new key + certificate (step 1 with new file names).
-#   2. Put the new certificate in the connected app ("Use digital signatures"). A connected app
-#      holds one such certificate: uploading the new one ends the old key's JWTs, so do steps
-#      3-4 straight after (a flow run in between fails its Salesforce sign-in), or give the new certificate to a second connected app and switch --client-id for overlap.
+#   2. Put the new certificate in the app (salesforce-deploy.sh --cert NEW.crt). The app holds one
+#      such certificate: the new one ends the old key's JWTs, so do steps 3-4 straight after (a
+#      flow run in between fails its Salesforce sign-in), or give the new certificate to a
+#      second app and switch --client-id for overlap.
 #   3. Mint with the new key (--cert NEW.crt checks they belong together).
 #   4. Update the AppFlow profile: scripts/connector-profile.py --env ENV (UpdateConnectorProfile),
 #      or the secret TF_VAR_salesforce_jwt_token followed by terraform apply.
 #   5. Run a flow once (and make preflight ENV=...) to see it work, then remove the old
-#      certificate (or the old connected app) and destroy the old private key.
+#      app (if you used a second one) and destroy the old private key.
 set -euo pipefail
 export LC_ALL=C
 
@@ -87,7 +91,7 @@ done
 passin=(-passin "pass:")
 [ -n "${SFBRIDGE_KEY_PASSPHRASE:-}" ] && passin=(-passin env:SFBRIDGE_KEY_PASSPHRASE)
 if ! grep -q -- '-----BEGIN .*PRIVATE KEY-----' "$key"; then
-  die "'$key' is not a PEM private key (a certificate or public key? the connected app holds the certificate; this script needs the private key)"
+  die "'$key' is not a PEM private key (a certificate or public key? the app holds the certificate; this script needs the private key)"
 fi
 if ! key_text=$(openssl pkey -in "$key" "${passin[@]}" -noout -text 2>/dev/null); then
   die "openssl cannot read '$key' as a private key (encrypted? set SFBRIDGE_KEY_PASSPHRASE)"

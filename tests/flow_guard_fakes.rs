@@ -156,8 +156,26 @@ async fn activation_waits_out_iam_propagation_but_not_forever() {
     assert!(err.message.contains("access denied"), "{}", err.message);
     let waited = started.elapsed();
     assert!(
-        waited >= std::time::Duration::from_secs(5) && waited <= std::time::Duration::from_secs(25),
+        waited >= std::time::Duration::from_secs(5) && waited <= std::time::Duration::from_secs(20),
         "{waited:?}"
+    );
+
+    // One deadline for the whole activation: a StartFlow denied after a slow DescribeFlow gets
+    // no patience of its own (the function's timeout is 30 s).
+    g.flows().set("f", "Draft", None);
+    g.flows().deny_next(4); // DescribeFlow succeeds after 0.5 + 1 + 2 + 4 s of pauses
+    g.flows().deny_starts(1_000);
+    let started = tokio::time::Instant::now();
+    let activate = request(json!({"action": "activate", "flow_name": "f"}));
+    let err = g
+        .handle(activate, now())
+        .await
+        .expect_err("StartFlow denied");
+    assert!(err.message.contains("StartFlow f"), "{}", err.message);
+    assert!(
+        started.elapsed() <= std::time::Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
     );
 }
 

@@ -335,6 +335,7 @@ pub struct MemoryFlows {
     flows: Mutex<BTreeMap<String, FlowState>>,
     calls: Mutex<Vec<String>>,
     denials: Mutex<u32>,
+    start_denials: Mutex<u32>,
 }
 
 impl MemoryFlows {
@@ -365,6 +366,11 @@ impl MemoryFlows {
     /// not propagated through IAM.
     pub fn deny_next(&self, n: u32) {
         *self.denials.lock().unwrap_or_else(|p| p.into_inner()) = n;
+    }
+
+    /// The next `n` StartFlow calls answer access denied (after any pending `deny_next`).
+    pub fn deny_starts(&self, n: u32) {
+        *self.start_denials.lock().unwrap_or_else(|p| p.into_inner()) = n;
     }
 
     /// Calls as `"describe <flow>"`, `"start <flow>"`, `"stop <flow>"`.
@@ -417,6 +423,14 @@ impl Flows for MemoryFlows {
 
     async fn start(&self, flow: &str) -> Result<(), PortError> {
         self.record("start", flow)?;
+        let mut denials = self.start_denials.lock().unwrap_or_else(|p| p.into_inner());
+        if *denials > 0 {
+            *denials -= 1;
+            return Err(PortError::Denied(format!(
+                "AccessDeniedException: not authorized to perform appflow:StartFlow on {flow}"
+            )));
+        }
+        drop(denials);
         self.set_status(flow, "Active")
     }
 

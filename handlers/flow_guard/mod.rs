@@ -22,9 +22,10 @@ use crate::text::truncate;
 use cause::Cause;
 pub use input::Request;
 
-/// How long an activation waits out AccessDenied answers, and the first pause between tries
-/// (doubling). Terraform activates the flows right after it creates flow-guard's role policy,
-/// and IAM takes seconds to propagate a new policy; the function's timeout is 30 s.
+/// How long one activation (DescribeFlow and StartFlow together) waits out AccessDenied answers,
+/// and the first pause between tries (doubling). Terraform activates the flows right after it
+/// creates flow-guard's role policy, and IAM takes seconds to propagate a new policy; the
+/// function's timeout is 30 s.
 const IAM_PATIENCE: std::time::Duration = std::time::Duration::from_secs(20);
 const IAM_FIRST_PAUSE: std::time::Duration = std::time::Duration::from_millis(500);
 
@@ -121,22 +122,22 @@ fn aws_failure(what: &str, e: PortError) -> HandlerError {
     HandlerError::new(kind, format!("{what}: {e}"))
 }
 
-/// Calls `call` again while it is denied, for up to `IAM_PATIENCE`: only for Terraform's
-/// activation, which runs seconds after the role policy that allows it was created. A denial
-/// that outlasts the patience is returned (and fails the apply, naming the call).
+/// Calls `call` again while it is denied, until `deadline`: only for Terraform's activation,
+/// which runs seconds after the role policy that allows it was created. A denial that outlasts
+/// the deadline is returned (and fails the apply, naming the call).
 async fn through_iam_propagation<T, Fut>(
     what: &str,
     flow: &str,
+    deadline: tokio::time::Instant,
     mut call: impl FnMut() -> Fut,
 ) -> Result<T, PortError>
 where
     Fut: std::future::Future<Output = Result<T, PortError>>,
 {
-    let started = tokio::time::Instant::now();
     let mut pause = IAM_FIRST_PAUSE;
     loop {
         match call().await {
-            Err(PortError::Denied(reason)) if started.elapsed() + pause <= IAM_PATIENCE => {
+            Err(PortError::Denied(reason)) if tokio::time::Instant::now() + pause <= deadline => {
                 warn!(
                     flow,
                     call = what,
@@ -390,9 +391,11 @@ impl<F: Flows, L: GuardLedger, T: Topic> FlowGuard<F, L, T> {
 
     async fn activate(&self, flow: &str) -> Result<FlowOutcome, HandlerError> {
         self.require_managed(flow)?;
-        let state = through_iam_propagation("DescribeFlow", flow, || self.flows.describe(flow))
-            .await
-            .map_err(|e| aws_failure(&format!("DescribeFlow {flow}"), e))?;
+        let deadline = tokio::time::Instant::now() + IAM_PATIENCE;
+        let state =
+            through_iam_propagation("DescribeFlow", flow, deadline, || self.flows.describe(flow))
+                .await
+                .map_err(|e| aws_failure(&format!("DescribeFlow {flow}"), e))?;
         match state {
             None => Err(HandlerError::new(
                 ErrorType::Internal,
@@ -403,7 +406,7 @@ impl<F: Flows, L: GuardLedger, T: Topic> FlowGuard<F, L, T> {
                 Ok(outcome(Some(flow), Action::None, "already Active"))
             }
             Some(s) => {
-                through_iam_propagation("StartFlow", flow, || self.flows.start(flow))
+                through_iam_propagation("StartFlow", flow, deadline, || self.flows.start(flow))
                     .await
                     .map_err(|e| aws_failure(&format!("StartFlow {flow}"), e))?;
                 info!(flow, was = %s.status, "flow-guard: activated");

@@ -115,12 +115,6 @@ locals {
         Resource = [for f in var.managed_flows : f.arn]
       },
       {
-        Sid      = "UseTheConnectorProfile"
-        Effect   = "Allow"
-        Action   = ["appflow:UseConnectorProfile"]
-        Resource = var.connector_profile_arn
-      },
-      {
         Sid       = "ReactivationCounters"
         Effect    = "Allow"
         Action    = ["dynamodb:UpdateItem"]

@@ -78,11 +78,6 @@ variable "managed_flows" {
   }
 }
 
-variable "connector_profile_arn" {
-  description = "The AppFlow connector profile the flows use (flow-guard may use it to start them)."
-  type        = string
-}
-
 variable "max_reactivations" {
   description = "flow-guard's restarts per flow per hour."
   type        = number

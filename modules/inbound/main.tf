@@ -25,13 +25,14 @@ module "large_events" {
   policy_statements = [
     {
       # AppFlow's documented S3-destination actions ("Amazon S3 Bucket Policies for Amazon
-      # AppFlow"), for this flow only (confused-deputy protection).
+      # AppFlow"), for AppFlow acting for this account and region only (confused-deputy
+      # protection; AWS documents no finer aws:SourceArn value for AppFlow's S3 access).
       Sid       = "AppFlowWritesLargeEvents"
       Effect    = "Allow"
       Principal = { Service = "appflow.amazonaws.com" }
       Action    = ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:ListBucketMultipartUploads", "s3:GetBucketAcl", "s3:PutObjectAcl"]
       Resource  = ["arn:aws:s3:::${local.bucket_name}", "arn:aws:s3:::${local.bucket_name}/${local.large_prefix}/*"]
-      Condition = { StringEquals = { "aws:SourceAccount" = var.account_id }, ArnLike = { "aws:SourceArn" = local.flow_arn } }
+      Condition = { StringEquals = { "aws:SourceAccount" = var.account_id }, ArnLike = { "aws:SourceArn" = "arn:aws:appflow:${var.region}:${var.account_id}:*" } }
     }
   ]
 

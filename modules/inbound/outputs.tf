@@ -24,8 +24,9 @@ output "event_bus_name" {
 }
 
 output "activation_prerequisites" {
-  description = "What must exist before the event flow is activated: the partner bus, the rule, its target and the permission to invoke ingest (ids; empty without AppFlow)."
+  description = "What must exist before the event flow is activated: the flow, the partner bus, the rule, its target and the permission to invoke ingest (ids; empty without AppFlow)."
   value = compact([
+    try(aws_appflow_flow.events[0].arn, ""),
     try(aws_cloudwatch_event_bus.partner[0].arn, ""),
     try(aws_cloudwatch_event_rule.ingest[0].arn, ""),
     try(aws_cloudwatch_event_target.ingest[0].id, ""),

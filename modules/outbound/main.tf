@@ -18,10 +18,13 @@ locals {
   header_key    = "${var.status_prefix}000-header-only.csv"
   source_prefix = trimsuffix(var.status_prefix, "/")
   errors_prefix = "errors"
-  # Only this flow, in this account, may use the grants below (confused-deputy protection).
+  # Only AppFlow acting for this account and region may use the grants below (confused-deputy
+  # protection).
   appflow_conditions = {
     StringEquals = { "aws:SourceAccount" = var.account_id }
-    ArnLike      = { "aws:SourceArn" = local.flow_arn }
+    # AWS documents no aws:SourceArn value for AppFlow's S3 access; its confused-deputy examples
+    # use the account's AppFlow resources, so that is what is required (with the account).
+    ArnLike = { "aws:SourceArn" = "arn:aws:appflow:${var.region}:${var.account_id}:*" }
   }
 }
 

@@ -17,3 +17,8 @@ output "flow_revision" {
   description = "Changes whenever an input of the flow's definition changes (re-runs its activation, in place). Hashed from the inputs, not from the flow as read back, which the provider normalises."
   value       = sha1(jsonencode(local.flow_inputs))
 }
+
+output "activation_prerequisites" {
+  description = "What must exist before the status flow is activated: the flow itself (empty without AppFlow)."
+  value       = compact([try(aws_appflow_flow.status[0].arn, "")])
+}

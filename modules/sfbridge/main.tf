@@ -75,16 +75,15 @@ module "functions" {
   status_bucket      = module.outbound.status_bucket
   status_topic_arn   = module.notifications.status_topic_arn
   support_topic_arn  = module.notifications.support_topic_arn
-  # Names and ARNs built from names: no function waits for a flow or the connector profile
-  # (which wait for Salesforce), so connect-lookup and the rest deploy before Salesforce is ready.
+  # Names and ARNs built from names: no function waits for a flow (which waits for Salesforce),
+  # so connect-lookup and the rest deploy before Salesforce is ready.
   managed_flows = [
     { name = module.inbound.flow_name, arn = module.inbound.flow_arn },
     { name = module.outbound.flow_name, arn = module.outbound.flow_arn },
   ]
-  connector_profile_arn = module.connection.connector_profile_arn
-  max_reactivations     = var.max_reactivations
-  reserved_concurrency  = var.reserved_concurrency
-  log_retention_days    = var.log_retention_days
+  max_reactivations    = var.max_reactivations
+  reserved_concurrency = var.reserved_concurrency
+  log_retention_days   = var.log_retention_days
 }
 
 module "guard" {
@@ -107,8 +106,8 @@ module "guard" {
       name     = module.outbound.flow_name
       arn      = module.outbound.flow_arn
       revision = module.outbound.flow_revision
-      # Something must be writing the CSVs it reads.
-      activation_after = [module.functions.function_arns["status-csv"]]
+      # The flow itself, and something writing the CSVs it reads.
+      activation_after = concat(module.outbound.activation_prerequisites, [module.functions.function_arns["status-csv"]])
     }
   }
 }

@@ -490,7 +490,7 @@ class Preflight(unittest.TestCase):
         self.assertIn("ok   reserved concurrency 6", p.stdout)
         self.assertIn("is not initialised", p.stdout)
         self.assertIn("sfbridge_Integration_User", p.stdout)
-        self.assertIn("sf project deploy start", p.stdout)
+        self.assertIn("scripts/salesforce-deploy.sh --cert", p.stdout)
 
     def test_wrong_account(self):
         p = self.preflight(write_tfvars("acct", account="999999999999", profile=self.profile))

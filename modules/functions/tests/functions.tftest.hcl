@@ -38,7 +38,6 @@ variables {
     { name = "sfbridge-test-events", arn = "arn:aws:appflow:eu-west-2:123456789012:flow/sfbridge-test-events" },
     { name = "sfbridge-test-status", arn = "arn:aws:appflow:eu-west-2:123456789012:flow/sfbridge-test-status" },
   ]
-  connector_profile_arn = "arn:aws:appflow:eu-west-2:123456789012:connectorprofile/sfbridge-test"
 }
 
 run "one_function_per_handler_from_its_zip" {
@@ -172,8 +171,8 @@ run "each_role_touches_only_its_own_resources" {
     error_message = "notify writes only its markers and publishes only to the status topic."
   }
   assert {
-    condition     = strcontains(aws_iam_role_policy.this["flow-guard"].policy, "FLOWGUARD#*") && strcontains(aws_iam_role_policy.this["flow-guard"].policy, "appflow:StartFlow") && strcontains(aws_iam_role_policy.this["flow-guard"].policy, var.support_topic_arn)
-    error_message = "flow-guard manages the flows, its counters and the support topic."
+    condition     = strcontains(aws_iam_role_policy.this["flow-guard"].policy, "FLOWGUARD#*") && strcontains(aws_iam_role_policy.this["flow-guard"].policy, "appflow:StartFlow") && strcontains(aws_iam_role_policy.this["flow-guard"].policy, var.support_topic_arn) && !strcontains(aws_iam_role_policy.this["flow-guard"].policy, "UseConnectorProfile")
+    error_message = "flow-guard manages the flows, its counters and the support topic (starting a flow needs no appflow:UseConnectorProfile: that is for creating one)."
   }
 }
 

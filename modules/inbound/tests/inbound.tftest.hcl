@@ -61,8 +61,8 @@ run "salesforce_events_reach_ingest_through_the_partner_bus" {
   }
   assert {
     # The event flow is activated only when everything its events need exists.
-    condition     = length(output.activation_prerequisites) == 5 && contains(output.activation_prerequisites, aws_lambda_permission.ingest[0].id) && contains(output.activation_prerequisites, aws_cloudwatch_event_target.ingest[0].id)
-    error_message = "The activation waits for the bus, the rule, its target, the permission and the rule's DLQ policy."
+    condition     = length(output.activation_prerequisites) == 6 && contains(output.activation_prerequisites, aws_appflow_flow.events[0].arn) && contains(output.activation_prerequisites, aws_lambda_permission.ingest[0].id) && contains(output.activation_prerequisites, aws_cloudwatch_event_target.ingest[0].id)
+    error_message = "The activation waits for the flow, the bus, the rule, its target, the permission and the rule's DLQ policy."
   }
   assert {
     condition     = output.flow_arn == "arn:aws:appflow:eu-west-2:123456789012:flow/sfbridge-test-events"

@@ -47,8 +47,8 @@ run "status_csvs_update_the_requests_incrementally_on_a_schedule" {
     error_message = "AppFlow may write the error records under errors/ (its documented S3-destination actions)."
   }
   assert {
-    condition     = alltrue([for st in local.appflow_statements : st.Condition.ArnLike["aws:SourceArn"] == "arn:aws:appflow:eu-west-2:123456789012:flow/sfbridge-test-status" && st.Condition.StringEquals["aws:SourceAccount"] == "123456789012"])
-    error_message = "Only this flow in this account (aws:SourceArn, aws:SourceAccount)."
+    condition     = alltrue([for st in local.appflow_statements : st.Condition.ArnLike["aws:SourceArn"] == "arn:aws:appflow:eu-west-2:123456789012:*" && st.Condition.StringEquals["aws:SourceAccount"] == "123456789012"])
+    error_message = "Only AppFlow acting for this account and region (aws:SourceArn, aws:SourceAccount)."
   }
   assert {
     condition     = one(one(one(aws_appflow_flow.status[0].destination_flow_config).destination_connector_properties).salesforce).object == "Config_Request__c"

@@ -1,7 +1,15 @@
-"""Reads `terraform graph -type=plan` (DOT) and fails if any aws_lambda_function depends,
-directly or through anything else, on an AppFlow resource (a flow or the connector profile).
-AppFlow validates credentials and Salesforce objects when a flow is created, so whatever
-depends on a flow waits for Salesforce; connect-lookup and the rest must not."""
+"""Reads `terraform graph` (DOT) of the dev root and checks the order a first apply needs:
+
+- no aws_lambda_function depends, directly or through anything else, on an AppFlow resource (a
+  flow or the connector profile): AppFlow validates credentials and Salesforce objects when a
+  flow is created, so whatever depends on a flow waits for Salesforce; connect-lookup and the
+  rest must not;
+- each flow waits for what AWS checks when it is created: the bucket policies that let AppFlow
+  in, the header-only CSV under the status flow's S3 source prefix, the connector profile;
+- the activation waits for both flows and for where the events go (the partner bus, the rule's
+  target, the permission to invoke ingest).
+
+A race that happens to go right here (moto is fast) still fails these checks."""
 
 import re
 import sys
@@ -12,6 +20,37 @@ EDGE = re.compile(r'"([^"]+)"\s*->\s*"([^"]+)"')
 def node(name: str) -> str:
     name = name.replace("[root] ", "")
     return re.sub(r"\s*\((expand|close)\)$", "", name).strip()
+
+
+P = "module.sfbridge.module."
+REQUIRED = {
+    P + "inbound.aws_appflow_flow.events": [
+        P + "inbound.module.large_events.aws_s3_bucket_policy.this",
+        P + "connection.aws_appflow_connector_profile.this",
+    ],
+    P + "outbound.aws_appflow_flow.status": [
+        P + "outbound.module.status.aws_s3_bucket_policy.this",
+        P + "outbound.module.status.aws_s3_object.seed",
+        P + "connection.aws_appflow_connector_profile.this",
+    ],
+    P + "guard.aws_lambda_invocation.activate": [
+        P + "inbound.aws_appflow_flow.events",
+        P + "outbound.aws_appflow_flow.status",
+        P + "inbound.aws_cloudwatch_event_bus.partner",
+        P + "inbound.aws_cloudwatch_event_target.ingest",
+        P + "inbound.aws_lambda_permission.ingest",
+    ],
+}
+
+
+def reachable(deps: dict[str, set[str]], start: str) -> set[str]:
+    seen, todo = set(), [start]
+    while todo:
+        for d in deps.get(todo.pop(), ()):
+            if d not in seen:
+                seen.add(d)
+                todo.append(d)
+    return seen
 
 
 def main(path: str) -> int:
@@ -26,16 +65,20 @@ def main(path: str) -> int:
         return 1
     failed = 0
     for f in functions:
-        seen, todo = set(), [f]
-        while todo:
-            for d in deps.get(todo.pop(), ()):
-                if d not in seen:
-                    seen.add(d)
-                    todo.append(d)
-        bad = sorted(d for d in seen if ".aws_appflow_" in d)
+        bad = sorted(d for d in reachable(deps, f) if ".aws_appflow_" in d)
         if bad:
             failed += 1
             print(f"dependencies: {f} depends on {', '.join(bad)}")
+    for target, needs in REQUIRED.items():
+        if target not in nodes:
+            failed += 1
+            print(f"dependencies: no {target} in the graph")
+            continue
+        seen = reachable(deps, target)
+        for need in needs:
+            if need not in seen:
+                failed += 1
+                print(f"dependencies: {target} does not wait for {need}")
     return 1 if failed else 0
 
 
