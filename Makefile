@@ -50,8 +50,11 @@ terraform-checks:
 checkov:
 	scripts/checkov.sh
 
+# Both ways to the connector profile: made by scripts/connector-profile.py (the README's
+# order, with preflight), and made by Terraform from the JWT.
 terraform-rehearsal:
-	scripts/terraform-rehearsal.sh
+	scripts/terraform-rehearsal.sh script
+	scripts/terraform-rehearsal.sh terraform
 
 # The deployment helpers: the local AppFlow endpoint (scripts/fake-appflow.py), and
 # salesforce-jwt.sh, connector-profile.py and preflight.py against it and moto.

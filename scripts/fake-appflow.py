@@ -1117,13 +1117,15 @@ class MotoGaps:
        - EventBridge buses whose name holds "/" (partner buses): moto reads such a name or ARN
          by its last part, so rules, targets and tags on them fail; and it cannot tag a rule
          on any custom bus. See events() below.
-       - Lambda function settings moto does not answer back. See lambda_() below."""
+       - Lambda function settings moto does not answer back, and its unlocked updates of a
+         function's resource policy. See lambda_() below."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self.kept = {"lifecycle": {}, "policy": {}}  # subresource -> bucket -> body as written
         self.rule_tags = {}  # ARN of a rule on a custom bus -> {key: value}
         self.functions = {}  # function name -> what moto does not answer back
+        self._policy_lock = threading.Lock()
 
     @staticmethod
     def bucket_subresource(path):
@@ -1257,7 +1259,15 @@ class MotoGaps:
     LAMBDA_KEPT = ("KMSKeyArn", "LoggingConfig", "DeadLetterConfig")
     FUNCTION_PATH = re.compile(r"^/2015-03-31/functions/([^/?]+)(/configuration)?/?(?:\?.*)?$")
 
+    # moto updates a function's resource policy without a lock: AddPermission/RemovePermission
+    # calls that Terraform makes in parallel lose each other's changes (a statement survives its
+    # delete, and the provider waits for minutes). Lambda serialises them; so does this.
+    POLICY_PATH = re.compile(r"^/[0-9-]+/functions/[^/?]+/policy")
+
     def lambda_(self, method, path, body, forward):
+        if method in ("POST", "DELETE") and self.POLICY_PATH.match(path):
+            with self._policy_lock:
+                return forward(body)
         split_path = urllib.parse.urlsplit(path).path
         match = self.FUNCTION_PATH.match(path)
         creating = method == "POST" and split_path.rstrip("/") == "/2015-03-31/functions"

@@ -439,10 +439,11 @@ def check_manifest(rep: Report, manifest: Path, tfvars: dict, reserved: dict[str
                  f"rebuild with make build-zips ARCH={arch} (or change architecture in the tfvars)")
     else:
         rep.ok(f"{manifest.name}: {len(entries)} zips for {arch} = tfvars architecture")
-    base = manifest.resolve().parent.parent
+    # Beside the manifest, where Terraform reads them (package_dir/<name>.zip).
+    base = manifest.resolve().parent
     bad = []
     for e in entries:
-        f = base / str(e.get("file", ""))
+        f = base / Path(str(e.get("file", ""))).name
         try:
             data = f.read_bytes()
         except OSError:

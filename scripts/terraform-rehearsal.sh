@@ -8,6 +8,15 @@
 # propagates a new role policy. Then: what exists is checked through the AWS APIs, a second
 # plan must show no changes, no Lambda function may depend on a flow or the connector profile,
 # and everything is destroyed. Ends with an "N passed, N failed" line.
+#
+#   scripts/terraform-rehearsal.sh [script|terraform]
+#
+# script (default): the README's first deployment, in order: a JWT minted from a throwaway key,
+#   scripts/connector-profile.py makes the connector profile from it, make preflight's checks
+#   pass, then terraform apply with terraform/dev/terraform.tfvars as committed (it names the
+#   profile; Terraform never sees the JWT).
+# terraform: Terraform makes the profile itself from TF_VAR_salesforce_jwt_token, so the
+#   provider's CreateConnectorProfile (the grant type above all) meets AppFlow's rules.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 export TF_CLI_CONFIG_FILE=/dev/null TF_IN_AUTOMATION=1
@@ -51,15 +60,23 @@ run() {
     --user integration@example.com.dev --sandbox 2>/dev/null) || { bad "mint the JWT"; return; }
   rm -rf "$keydir"
 
-  # The dev tfvars name a profile made by scripts/connector-profile.py; the rehearsal lets
-  # Terraform create it instead, so the provider's CreateConnectorProfile meets AppFlow's rules.
   local vars=(
     -var "moto_endpoint=$AWS_ENDPOINT_URL" -var "appflow_endpoint=$AWS_ENDPOINT_URL_APPFLOW"
     -var account_id=123456789012 -var region=us-east-1
     -var "package_dir=$root/modules/functions/tests/fixtures"
-    -var 'salesforce={instance_url="https://example--dev.sandbox.my.salesforce.com", is_sandbox=true}'
   )
-  export TF_VAR_salesforce_jwt_token="$jwt"
+  # The dev tfvars as committed, but for this account and region (for the scripts).
+  sed -e 's/^account_id *=.*/account_id = "123456789012"/' -e 's/^region *=.*/region = "us-east-1"/' \
+    "$root/terraform/dev/terraform.tfvars" > "$work/local.tfvars"
+  if [ "$mode" = terraform ]; then
+    vars+=(-var 'salesforce={instance_url="https://example--dev.sandbox.my.salesforce.com", is_sandbox=true}')
+    export TF_VAR_salesforce_jwt_token="$jwt"
+  elif printf '%s' "$jwt" | "$py" "$root/scripts/connector-profile.py" --env dev --tfvars "$work/local.tfvars" \
+    > "$logs/rehearsal-profile.log" 2>&1 && ! grep -qF "$jwt" "$logs/rehearsal-profile.log"; then
+    ok "scripts/connector-profile.py made the connector profile from the JWT (and printed no JWT)"
+  else
+    bad "connector-profile.py (see .local/rehearsal-profile.log)"; tail -5 "$logs/rehearsal-profile.log"; return
+  fi
 
   local init_args=() a
   for a in "${terraform_init_args[@]}"; do [ "$a" = -backend=false ] || init_args+=("$a"); done
@@ -76,8 +93,17 @@ run() {
     bad "dependency check (see .local/rehearsal-graph.*)"
   fi
 
+  if [ "$mode" = script ]; then
+    if "$root/scripts/preflight.sh" dev --tfvars "$work/local.tfvars" --root "$work/terraform/dev" \
+      --manifest "$root/modules/functions/tests/fixtures/manifest.json" > "$logs/rehearsal-preflight.log" 2>&1; then
+      ok "make preflight's checks pass before the apply"
+    else
+      bad "preflight (see .local/rehearsal-preflight.log)"; grep -E '^FAIL' "$logs/rehearsal-preflight.log"
+    fi
+  fi
+
   if tf apply -auto-approve -input=false -no-color "${vars[@]}" > "$logs/rehearsal-apply.log" 2>&1; then
-    ok "apply of terraform/dev (AppFlow on) against moto + the local AppFlow"
+    ok "apply of terraform/dev (AppFlow on, profile made by $mode) against moto + the local AppFlow"
   else
     bad "apply (see .local/rehearsal-apply.log, .local/rehearsal-appflow.log)"
     grep -A12 -E '^Error' "$logs/rehearsal-apply.log" | head -60
@@ -112,10 +138,13 @@ destroy() {
 
 mkdir -p "$logs"
 if [ "${1:-}" = "--inner" ]; then
+  mode=${2:-script}
   run
-  summary terraform-rehearsal
+  summary "terraform-rehearsal ($mode)"
 else
+  mode=${1:-script}
+  case "$mode" in script | terraform) ;; *) echo "usage: $0 [script|terraform]" >&2; exit 2 ;; esac
   # A moto of its own: Terraform leaves resources behind if it fails, and moto's state is global.
   unset AWS_ENDPOINT_URL
-  exec "$root/scripts/local-aws.sh" run "$0" --inner
+  exec "$root/scripts/local-aws.sh" run "$0" --inner "$mode"
 fi
