@@ -614,12 +614,7 @@ class AppFlow:
             if p.get("connectorLabel") and rec.get("connectorLabel") != p["connectorLabel"]:
                 continue
             found.append({k: v for k, v in rec.items() if v is not None and k != "kmsArn"})
-        start = int(p.get("nextToken") or 0)
-        size = p.get("maxResults") or 100
-        out = {"connectorProfileDetails": found[start:start + size]}
-        if start + size < len(found):
-            out["nextToken"] = str(start + size)
-        return out
+        return page("connectorProfileDetails", found, p)
 
     def op_DeleteConnectorProfile(self, p, ctx):
         region, name = ctx["region"], p["connectorProfileName"]
@@ -779,12 +774,7 @@ class AppFlow:
             item["destinationConnectorType"] = f["destinationFlowConfigList"][0]["connectorType"]
             item["triggerType"] = f["triggerConfig"]["triggerType"]
             summary.append(item)
-        start = int(p.get("nextToken") or 0)
-        size = p.get("maxResults") or 100
-        out = {"flows": summary[start:start + size]}
-        if start + size < len(summary):
-            out["nextToken"] = str(start + size)
-        return out
+        return page("flows", summary, p)
 
     def op_DeleteFlow(self, p, ctx):
         self.flow(ctx["region"], p["flowName"])
@@ -1473,6 +1463,16 @@ def make_handler(model, appflow, runner, moto):
                 conn.close()
 
     return Handler
+
+
+def page(key, items, params):
+    """One page of a List/Describe answer: `nextToken` is the offset of the next page."""
+    start = int(params.get("nextToken") or 0)
+    size = params.get("maxResults") or 100
+    out = {key: items[start:start + size]}
+    if start + size < len(items):
+        out["nextToken"] = str(start + size)
+    return out
 
 
 def subject(params):

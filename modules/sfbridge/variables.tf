@@ -75,13 +75,13 @@ variable "reserved_concurrency" {
 }
 
 variable "salesforce_request_object" {
-  description = "The Salesforce object the status is upserted onto."
+  description = "The Salesforce object the status rows update."
   type        = string
   default     = "Config_Request__c"
 }
 
 variable "salesforce_id_field" {
-  description = "The field the status rows upsert on."
+  description = "The field the status rows name their record by (an UPDATE on it)."
   type        = string
   default     = "Id"
 }
@@ -114,7 +114,7 @@ variable "max_reactivations" {
 }
 
 variable "status_schedule" {
-  description = "How often the status flow upserts onto Salesforce."
+  description = "How often the status flow updates Salesforce."
   type        = string
   default     = "rate(5minutes)"
 }
