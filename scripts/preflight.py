@@ -492,7 +492,8 @@ def check_terraform(rep: Report, root: Path) -> None:
 
 CHECKLIST = """\
 Salesforce steps preflight cannot check (do them before the first apply, in this order):
-  [ ] metadata deployed to the org with the certificate:
+  [ ] metadata deployed to the org with the certificate (the org allows "Access to OAuth
+      Consumer Secrets via Metadata API"):
       scripts/salesforce-deploy.sh --cert <env certificate> --target-org <alias>
   [ ] an integration user exists and has the permission set sfbridge_Integration_User
   [ ] the External Client App sfbridge_AppFlow holds the certificate of the key the JWT is

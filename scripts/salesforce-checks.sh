@@ -34,7 +34,7 @@ export SF_DISABLE_TELEMETRY=true SF_AUTOUPDATE_DISABLE=true SF_HIDE_RELEASE_NOTE
 if ./node_modules/.bin/sf project convert source --root-dir force-app --output-dir "$out/mdapi" >"$out/log" 2>&1 \
   && grep -q "<name>CustomObject</name>" "$out/mdapi/package.xml" && grep -q "<members>Config_Change__e</members>" "$out/mdapi/package.xml" \
   && grep -q "<name>Flow</name>" "$out/mdapi/package.xml" && grep -q "<name>ExternalClientApplication</name>" "$out/mdapi/package.xml" \
-  && grep -q "<name>ExtlClntAppGlobalOauthSettings</name>" "$out/mdapi/package.xml" && grep -q "<name>ExtlClntAppOauthConfigurablePolicies</name>" "$out/mdapi/package.xml"; then
+  && grep -q "<name>ExtlClntAppOauthSettings</name>" "$out/mdapi/package.xml" && grep -q "<name>ExtlClntAppOauthConfigurablePolicies</name>" "$out/mdapi/package.xml"; then
   ok "sf project convert source: $(grep -c '<members>' "$out/mdapi/package.xml") components"
 else
   bad "sf project convert source"; tail -20 "$out/log"
@@ -49,10 +49,11 @@ if "$root/scripts/salesforce-deploy.sh" --cert "$out/cert.pem" --check >"$out/de
 else
   bad "salesforce-deploy.sh --check"; tail -5 "$out/deploy.log"
 fi
-if ! grep -rq "<certificate>\|ClientCredentialsFlowEnabled>true" force-app/main/default/extlClntApp*; then
-  ok "no certificate committed, and no client credentials flow (AppFlow uses JWT_BEARER)"
+if ! grep -rq "<certificate>\|ClientCredentialsFlowEnabled>true" force-app/main/default/extlClntApp* \
+  && [ ! -e force-app/main/default/extlClntAppGlobalOauthSets ]; then
+  ok "no global OAuth settings or certificate committed, no client credentials flow (AppFlow uses JWT_BEARER)"
 else
-  bad "the committed External Client App holds a certificate or enables the client credentials flow"
+  bad "the committed External Client App holds global OAuth settings, a certificate or the client credentials flow"
 fi
 
 summary salesforce

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Deploys salesforce/force-app to an org with the environment's certificate in the External
-# Client App's global OAuth settings (sfbridge_AppFlow), so AppFlow's JWT
+# Deploys salesforce/force-app to an org with the External Client App's global OAuth settings
+# (sfbridge_AppFlow) made here with the environment's certificate, so AppFlow's JWT
 # (scripts/salesforce-jwt.sh, signed with the matching private key) is accepted. The certificate
 # is public, but it belongs to one environment, so it is added to a temporary copy of the
 # source, never committed.
@@ -29,19 +29,31 @@ $check || [ -n "$org" ] || die "--target-org ALIAS (or --check)"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp -r "$root/salesforce/force-app" "$root/salesforce/sfdx-project.json" "$work/"
+# The app's global OAuth settings exist only in this temporary copy: Salesforce's Metadata API
+# reference (ExtlClntAppGlobalOauthSettings) says they "can't be packaged and must not be added
+# to source control". Its certificate field is "the PEM-encoded certificate string. When
+# provided, it enables the JWT Bearer flow" (API 60.0+). No consumer secret is used by the JWT
+# bearer flow; the client credentials flow stays off.
+mkdir -p "$work/force-app/main/default/extlClntAppGlobalOauthSets"
 app="$work/force-app/main/default/extlClntAppGlobalOauthSets/sfbridge_AppFlow.ecaGlblOauth-meta.xml"
-# The certificate's base64 body, without the PEM armour lines, after <callbackUrl> (the
-# element order of ExtlClntAppGlobalOauthSettings).
-python3 - "$app" "$cert" <<'PY'
-import sys
-app, pem = sys.argv[1], open(sys.argv[2], encoding="ascii").read()
-body = "".join(l.strip() for l in pem.splitlines() if l.strip() and not l.startswith("-----"))
-text = open(app, encoding="utf-8").read()
-marker = "</callbackUrl>"
-assert marker in text and "<certificate>" not in text, "unexpected global OAuth settings XML"
-text = text.replace(marker, marker + "\n    <certificate>" + body + "</certificate>", 1)
-open(app, "w", encoding="utf-8").write(text)
-PY
+{
+  cat <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<ExtlClntAppGlobalOauthSettings xmlns="http://soap.sforce.com/2006/04/metadata">
+    <callbackUrl>https://console.aws.amazon.com/appflow/oauth</callbackUrl>
+XML
+  printf '    <certificate>%s</certificate>\n' "$(tr -d '\r' < "$cert")"
+  cat <<'XML'
+    <externalClientApplication>sfbridge_AppFlow</externalClientApplication>
+    <isClientCredentialsFlowEnabled>false</isClientCredentialsFlowEnabled>
+    <isConsumerSecretOptional>true</isConsumerSecretOptional>
+    <isPkceRequired>false</isPkceRequired>
+    <label>sfbridge AppFlow global OAuth settings</label>
+</ExtlClntAppGlobalOauthSettings>
+XML
+} > "$app"
+python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' "$app" ||
+  die "the generated global OAuth settings are not well-formed XML"
 
 export SF_DISABLE_TELEMETRY=true SF_AUTOUPDATE_DISABLE=true SF_HIDE_RELEASE_NOTES=true NODE_NO_WARNINGS=1
 sf="$root/salesforce/node_modules/.bin/sf"
@@ -49,8 +61,9 @@ sf="$root/salesforce/node_modules/.bin/sf"
 cd "$work"
 if $check; then
   "$sf" project convert source --root-dir force-app --output-dir "$work/mdapi" >/dev/null
-  want=$(grep -v -- "-----" "$cert" | tr -d '\n\r ')
-  grep -q "<certificate>$want</certificate>" "$work/mdapi/extlClntAppGlobalOauthSets/sfbridge_AppFlow.ecaGlblOauth" ||
+  converted="$work/mdapi/extlClntAppGlobalOauthSets/sfbridge_AppFlow.ecaGlblOauth"
+  body=$(grep -v -- "-----" "$cert" | head -1 | tr -d '\r')
+  grep -q "<certificate>-----BEGIN CERTIFICATE-----" "$converted" && grep -qF -- "$body" "$converted" ||
     die "the converted External Client App holds no certificate"
   echo "salesforce-deploy: the External Client App converts with the certificate (no org touched)"
 else
