@@ -313,29 +313,31 @@ def join(path, key):
     return f"{path}.{key}" if path else key
 
 
-def validate_input(model, op, value):
-    shape = model.ops[op].get("input", {}).get("shape")
+def shape_errors(model, op, direction, value):
+    """The operation's input or output shape and what `value` breaks of it (no shape: none)."""
+    shape = model.ops[op].get(direction, {}).get("shape")
     if not shape:
-        return
+        return shape, []
     v = Validator(model)
     v.walk(shape, value, "")
-    if v.errors:
-        n = len(v.errors)
-        raise validation(f"{n} validation error{'s' if n > 1 else ''} detected: " + "; ".join(v.errors))
+    return shape, v.errors
+
+
+def validate_input(model, op, value):
+    _, errors = shape_errors(model, op, "input", value)
+    if errors:
+        n = len(errors)
+        raise validation(f"{n} validation error{'s' if n > 1 else ''} detected: " + "; ".join(errors))
 
 
 def check_output(model, op, value):
     """Our own answer must fit the output shape (types, required, and the same constraints as
     input) or the SDKs, and the provider's read-back into state, would trip on it."""
-    shape = model.ops[op].get("output", {}).get("shape")
-    if not shape:
-        return
-    v = Validator(model)
-    v.walk(shape, value, "")
-    if v.errors:
-        LOG.write(event="bad-output", op=op, errors=v.errors)
+    shape, errors = shape_errors(model, op, "output", value)
+    if errors:
+        LOG.write(event="bad-output", op=op, errors=errors)
         raise AwsError("InternalServerException",
-                       f"fake-appflow produced an answer that does not fit {shape}: {v.errors[:3]}")
+                       f"fake-appflow produced an answer that does not fit {shape}: {errors[:3]}")
 
 
 # --------------------------------------------------------------------------------------------

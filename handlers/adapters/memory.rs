@@ -384,14 +384,7 @@ impl MemoryFlows {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(format!("{call} {flow}"));
-        let mut denials = self.denials.lock().unwrap_or_else(|p| p.into_inner());
-        if *denials > 0 {
-            *denials -= 1;
-            return Err(PortError::Denied(format!(
-                "AccessDeniedException: not authorized to perform appflow:{call} on {flow}"
-            )));
-        }
-        Ok(())
+        take_denial(&self.denials, call, flow)
     }
 
     fn set_status(&self, flow: &str, status: &str) -> Result<(), PortError> {
@@ -410,6 +403,18 @@ impl MemoryFlows {
     }
 }
 
+/// One pending denial used up: access denied, as AppFlow answers before IAM has propagated.
+fn take_denial(pending: &Mutex<u32>, call: &str, flow: &str) -> Result<(), PortError> {
+    let mut pending = pending.lock().unwrap_or_else(|p| p.into_inner());
+    if *pending == 0 {
+        return Ok(());
+    }
+    *pending -= 1;
+    Err(PortError::Denied(format!(
+        "AccessDeniedException: not authorized to perform appflow:{call} on {flow}"
+    )))
+}
+
 impl Flows for MemoryFlows {
     async fn describe(&self, flow: &str) -> Result<Option<FlowState>, PortError> {
         self.record("describe", flow)?;
@@ -423,14 +428,7 @@ impl Flows for MemoryFlows {
 
     async fn start(&self, flow: &str) -> Result<(), PortError> {
         self.record("start", flow)?;
-        let mut denials = self.start_denials.lock().unwrap_or_else(|p| p.into_inner());
-        if *denials > 0 {
-            *denials -= 1;
-            return Err(PortError::Denied(format!(
-                "AccessDeniedException: not authorized to perform appflow:StartFlow on {flow}"
-            )));
-        }
-        drop(denials);
+        take_denial(&self.start_denials, "StartFlow", flow)?;
         self.set_status(flow, "Active")
     }
 

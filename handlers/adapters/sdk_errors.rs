@@ -31,8 +31,10 @@ pub fn classify<E>(err: &SdkError<E, HttpResponse>) -> (bool, String)
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
 {
-    let transient = matches!(port_error(err), PortError::Transient(_));
-    (transient, DisplayErrorContext(err).to_string())
+    match port_error(err) {
+        PortError::Transient(text) => (true, text),
+        PortError::Denied(text) | PortError::Permanent(text) => (false, text),
+    }
 }
 
 /// The failure as a port error: transient, denied or permanent.
