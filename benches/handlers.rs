@@ -55,6 +55,7 @@ fn main() {
             large_event_bucket: "large".into(),
             request_ttl_days: 90,
             tombstone_ttl_days: 30,
+            dead_letter_queue_url: None,
         },
     );
     let event_json = |i: u32| {
@@ -90,6 +91,7 @@ fn main() {
             large_event_bucket: "large".into(),
             request_ttl_days: 90,
             tombstone_ttl_days: 30,
+            dead_letter_queue_url: None,
         },
     );
     for (n, detail) in [

@@ -34,6 +34,18 @@ impl ErrorType {
 pub struct HandlerError {
     pub kind: ErrorType,
     pub message: String,
+    /// The business ids known where it failed, for the one log line an operator searches by
+    /// (boxed: errors are rare, results are everywhere).
+    pub ids: Box<Ids>,
+}
+
+/// Business ids an error is about; any of them may be unknown.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ids {
+    pub record_id: Option<String>,
+    pub event_id: Option<String>,
+    pub region: Option<String>,
+    pub flow: Option<String>,
 }
 
 impl HandlerError {
@@ -41,11 +53,40 @@ impl HandlerError {
         Self {
             kind,
             message: message.into(),
+            ids: Box::default(),
         }
     }
 
     pub fn rejected(message: impl Into<String>) -> Self {
         Self::new(ErrorType::Rejected, message)
+    }
+
+    /// Fills in the ids not already known.
+    pub fn about(mut self, ids: &Ids) -> Self {
+        let fill = |mine: &mut Option<String>, theirs: &Option<String>| {
+            if mine.is_none() {
+                mine.clone_from(theirs);
+            }
+        };
+        fill(&mut self.ids.record_id, &ids.record_id);
+        fill(&mut self.ids.event_id, &ids.event_id);
+        fill(&mut self.ids.region, &ids.region);
+        fill(&mut self.ids.flow, &ids.flow);
+        self
+    }
+
+    /// The one log line for an error (the runtime does not log what a handler answers).
+    pub fn log(&self, what: &'static str) {
+        // Unknown ids are left out of the line (an absent Option records nothing).
+        tracing::error!(
+            error_type = self.kind.as_str(),
+            record_id = self.ids.record_id.as_deref(),
+            event_id = self.ids.event_id.as_deref(),
+            region = self.ids.region.as_deref(),
+            flow = self.ids.flow.as_deref(),
+            error = %self.message,
+            "{what}"
+        );
     }
 }
 

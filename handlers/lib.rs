@@ -14,6 +14,7 @@ pub mod dispatch;
 pub mod error;
 pub mod flow_guard;
 pub mod ingest;
+pub mod metrics;
 pub mod model;
 pub mod notify;
 pub mod ports;

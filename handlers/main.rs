@@ -1,6 +1,10 @@
 //! The one `bootstrap` binary. Lambda sets `_HANDLER` from the function's `handler` argument;
 //! locally, a symlink named after a handler runs it.
 
+// The runtime's service stack around five handlers' futures nests deeper than the default
+// limit when rustc computes their layout.
+#![recursion_limit = "256"]
+
 use std::process::ExitCode;
 
 use sfbridge::dispatch::{self, Handler};
@@ -41,7 +45,11 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(handler)) {
+    // The root span: every line the handler logs carries its name (in Lambda's JSON log
+    // format, under "spans", beside the runtime's per-invocation requestId span). The runtime
+    // is single-threaded, so the span entered around block_on is current for every poll.
+    let root = tracing::info_span!("sfbridge", handler = handler.name());
+    match root.in_scope(|| runtime.block_on(run(handler))) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             tracing::error!(handler = handler.name(), error = %err, "start-up failed");

@@ -105,6 +105,13 @@ pub trait ObjectWriter {
     ) -> impl Future<Output = Result<(), ObjectError>> + Send;
 }
 
+/// Where `ingest` puts an event that can never be reported (the ingest dead-letter queue),
+/// whole and with the reason, for an operator alarmed on it.
+pub trait DeadLetters {
+    /// Sends `body` unchanged, with a String message attribute `reason`.
+    fn send(&self, body: &str, reason: &str) -> impl Future<Output = Result<(), PortError>> + Send;
+}
+
 /// One notification: a subject line, a plain-text body, and string attributes that
 /// subscriptions can filter on.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,6 +9,7 @@ use aws_lambda_events::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse
 use serde_dynamo::AttributeValue;
 use tracing::{debug, error, warn};
 
+use crate::metrics::{self, MetricSet};
 use crate::model::{self, RequestItem};
 
 /// Why handling one record failed.
@@ -38,16 +39,21 @@ pub fn inserted_request(record: &mut EventRecord) -> Result<Option<RequestItem>,
         .map_err(|e| format!("request item does not decode: {e}"))
 }
 
-/// Runs `handle` for every inserted request item of the batch, one at a time, in order.
-pub async fn for_each_inserted_request<F, Fut>(
-    handler: &'static str,
+/// Runs `handle` for every inserted request item of the batch, one at a time, in order,
+/// counting the records it had to skip (`skipped`: an operator is alarmed, because that
+/// request gets no status) and those reported for retry (`retried`).
+pub async fn for_each_inserted_request<M, F, Fut>(
+    skipped: M,
+    retried: M,
     event: Event,
     mut handle: F,
 ) -> DynamoDbEventResponse
 where
+    M: MetricSet,
     F: FnMut(RequestItem) -> Fut,
     Fut: Future<Output = Result<(), RecordError>>,
 {
+    let handler = M::HANDLER;
     let mut response = DynamoDbEventResponse::default();
     for mut record in event.records {
         let sequence = record.change.sequence_number.clone();
@@ -58,6 +64,7 @@ where
                 continue;
             }
             Err(reason) => {
+                metrics::count(skipped);
                 error!(handler, sequence, stream_event_id = %record.event_id, %reason, "skipped malformed stream record");
                 continue;
             }
@@ -66,16 +73,19 @@ where
         match handle(request).await {
             Ok(()) => {}
             Err(RecordError::Skip(reason)) => {
+                metrics::count(skipped);
                 error!(handler, sequence, %record_id, %event_id, %reason, "skipped request item that cannot be handled");
             }
             Err(RecordError::Retry(reason)) => match sequence {
                 Some(sequence) => {
+                    metrics::count(retried);
                     warn!(handler, %sequence, %record_id, %event_id, %reason, "failed; reported for retry");
                     let mut failure = DynamoDbBatchItemFailure::default();
                     failure.item_identifier = Some(sequence);
                     response.batch_item_failures.push(failure);
                 }
                 None => {
+                    metrics::count(skipped);
                     error!(handler, %record_id, %event_id, %reason, "failed, and the record has no sequence number to report");
                 }
             },

@@ -41,3 +41,57 @@ async fn salesforce_change_to_dynamodb_to_salesforce_email_and_connect() {
     assert_eq!(report.redeliveries, 0);
     let _ = std::fs::remove_dir_all(&work_dir);
 }
+
+/// The direct path is unchanged: one EventBridge event invoked on the real `bootstrap` answers
+/// its outcome, or an error naming why it can never be reported (nothing dead-lettered by
+/// ingest itself: the caller has the error).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_eventbridge_event_invoked_directly_answers_its_outcome_or_error() {
+    use serde_json::json;
+    let config = support::moto::sdk_config(&support::moto::endpoint()).await;
+    let table = support::moto::unique("sfbridge-direct");
+    support::moto::create_table(&aws_sdk_dynamodb::Client::new(&config), &table).await;
+    let work_dir = std::env::temp_dir().join(support::moto::unique("sfbridge-direct"));
+    std::fs::create_dir_all(&work_dir).expect("work dir");
+    let mut ingest = support::runtime::LocalLambda::start(
+        std::path::Path::new(env!("CARGO_BIN_EXE_bootstrap")),
+        "ingest",
+        &[
+            ("AWS_ENDPOINT_URL", support::moto::endpoint()),
+            ("AWS_ACCESS_KEY_ID", "test".into()),
+            ("AWS_SECRET_ACCESS_KEY", "test".into()),
+            ("AWS_REGION", "us-east-1".into()),
+            ("CONFIG_TABLE", table.clone()),
+            ("LARGE_EVENT_BUCKET", "unused".into()),
+        ],
+        &work_dir.join("ingest.log"),
+    )
+    .await;
+    let detail = support::holiday(
+        "a0B5g00000Dir01",
+        "direct-1",
+        "2026-11-30T09:00:00Z",
+        "2026-12-25",
+        "Christmas",
+    );
+    let event = json!({
+        "version": "0", "id": "eb-direct-1", "detail-type": "Config_Change__e",
+        "source": "aws.partner/appflow/salesforce.com/123456789012/sfbridge-dev-events",
+        "time": "2026-11-30T09:00:00Z", "detail": detail,
+    });
+    let answer = ingest.invoke(&event).await.expect("a normal response");
+    assert_eq!(answer["outcome"], "applied", "{answer}");
+    assert_eq!(answer["record_id"], "a0B5g00000Dir01");
+    let again = ingest.invoke(&event).await.expect("a normal response");
+    assert_eq!(again["outcome"], "duplicate", "{again}");
+
+    let mut unreportable = event.clone();
+    unreportable["detail"]
+        .as_object_mut()
+        .unwrap()
+        .remove("Record_Id__c");
+    let error = ingest.invoke(&unreportable).await.expect_err("an error");
+    assert_eq!(error.error_type, "Rejected");
+    assert!(error.message.contains("Record_Id__c"), "{}", error.message);
+    let _ = std::fs::remove_dir_all(&work_dir);
+}

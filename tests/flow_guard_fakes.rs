@@ -7,6 +7,7 @@ use serde_json::json;
 use sfbridge::adapters::memory::{MemoryFlows, MemoryTable, MemoryTopic};
 use sfbridge::error::ErrorType;
 use sfbridge::flow_guard::{Action, FlowGuard, Request, Settings};
+use sfbridge::metrics::{self, FlowGuard as Metric};
 
 type Guard = FlowGuard<MemoryFlows, MemoryTable, MemoryTopic>;
 
@@ -41,10 +42,21 @@ async fn the_health_check_restarts_what_a_retry_fixes_and_reports_the_rest() {
     g.flows()
         .set("throttled", "Suspended", Some("503 Service Unavailable"));
     g.flows().set("draft", "Draft", None);
-    let report = g
-        .handle(request(json!({"action": "check"})), now())
-        .await
-        .expect("checked");
+    let (report, counts) =
+        metrics::measure::<Metric, _>(g.handle(request(json!({"action": "check"})), now())).await;
+    let report = report.expect("checked");
+    assert_eq!(counts.get(Metric::Restarted), 1);
+    assert_eq!(counts.get(Metric::Escalated), 1);
+    assert_eq!(counts.get(Metric::Ignored), 0);
+    let (_, counts) = metrics::measure::<Metric, _>(g.handle(
+        request(
+            json!({"detail-type": "AppFlow End Flow Run Report", "source": "aws.appflow",
+            "detail": {"flow-name": "not-ours", "status": "Execution Failed"}}),
+        ),
+        now(),
+    ))
+    .await;
+    assert_eq!(counts.get(Metric::Ignored), 1, "an unmanaged flow's event");
     let actions: Vec<Action> = report.outcomes.iter().map(|o| o.action).collect();
     assert_eq!(
         actions,

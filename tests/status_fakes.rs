@@ -3,6 +3,7 @@
 mod support;
 
 use sfbridge::adapters::memory::{MemoryObjects, MemoryTable, MemoryTopic};
+use sfbridge::metrics;
 use sfbridge::model::{self, Action, ConfigItem, ConfigType, NotifyMarker, RequestItem, Status};
 use sfbridge::notify::Notify;
 use sfbridge::status_csv::{self, StatusCsv};
@@ -102,7 +103,14 @@ async fn s3_failing_for_one_record_reports_only_its_sequence_number() {
     handler
         .objects()
         .fail_writes_to("status/a0B5g00000Rec02-event-deleted-2026-11-27-10_00_00.csv");
-    let response = handler.handle(mixed_batch()).await.expect("handled");
+    let (response, counts) =
+        metrics::measure::<metrics::StatusCsv, _>(handler.handle(mixed_batch())).await;
+    let response = response.expect("handled");
+    // Written: 2; retried: the failed put; skipped (no status will reach Salesforce, an
+    // operator is alarmed): the malformed request.
+    assert_eq!(counts.get(metrics::StatusCsv::CsvWritten), 2);
+    assert_eq!(counts.get(metrics::StatusCsv::RecordRetried), 1);
+    assert_eq!(counts.get(metrics::StatusCsv::RecordSkipped), 1);
     let failed: Vec<_> = response
         .batch_item_failures
         .iter()
@@ -131,7 +139,12 @@ async fn notify_retries_only_failed_records_and_sends_each_outcome_once() {
     let now = chrono::Utc::now();
 
     handler.topic().set_unavailable(true);
-    let response = handler.handle(mixed_batch(), now).await.expect("handled");
+    let (response, counts) =
+        metrics::measure::<metrics::Notify, _>(handler.handle(mixed_batch(), now)).await;
+    let response = response.expect("handled");
+    assert_eq!(counts.get(metrics::Notify::RecordRetried), 3);
+    assert_eq!(counts.get(metrics::Notify::RecordSkipped), 1);
+    assert_eq!(counts.get(metrics::Notify::Sent), 0);
     let failed: Vec<_> = response
         .batch_item_failures
         .iter()
@@ -146,10 +159,21 @@ async fn notify_retries_only_failed_records_and_sends_each_outcome_once() {
 
     // Lambda retries; SNS is back. Each outcome goes out once, then replays send nothing.
     handler.topic().set_unavailable(false);
+    let mut sent = Vec::new();
     for _ in 0..3 {
-        let response = handler.handle(mixed_batch(), now).await.expect("handled");
-        assert!(response.batch_item_failures.is_empty());
+        let (response, counts) =
+            metrics::measure::<metrics::Notify, _>(handler.handle(mixed_batch(), now)).await;
+        assert!(response.expect("handled").batch_item_failures.is_empty());
+        sent.push((
+            counts.get(metrics::Notify::Sent),
+            counts.get(metrics::Notify::AlreadySent),
+        ));
     }
+    assert_eq!(
+        sent,
+        vec![(3, 0), (0, 3), (0, 3)],
+        "(Sent, AlreadySent) per delivery"
+    );
     let subjects: Vec<String> = handler
         .topic()
         .published()

@@ -2,13 +2,14 @@
 //! unit tests, property tests and benchmarks.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Mutex;
 
 use crate::model::{ConfigItem, NotifyMarker, RequestItem};
 use crate::ports::{
-    ApplyOutcome, ClaimOutcome, ConfigReader, ConfigTable, FlowState, Flows, GuardLedger, Message,
-    NotifyLedger, ObjectError, ObjectReader, ObjectWriter, PortError, RecordOutcome, Topic,
+    ApplyOutcome, ClaimOutcome, ConfigReader, ConfigTable, DeadLetters, FlowState, Flows,
+    GuardLedger, Message, NotifyLedger, ObjectError, ObjectReader, ObjectWriter, PortError,
+    RecordOutcome, Topic,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,6 +27,8 @@ pub struct MemoryTable {
     /// flow-guard counters: (flow, hour) -> (reactivations, alert kinds claimed).
     guard: Mutex<BTreeMap<Key, (u32, BTreeSet<String>)>>,
     unavailable: AtomicBool,
+    /// Calls still to fail transiently (one throttled call at a time).
+    failing: AtomicU32,
 }
 
 impl MemoryTable {
@@ -43,7 +46,21 @@ impl MemoryTable {
         self.items.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// The next `calls` calls fail with a transient error and change nothing.
+    pub fn fail_next(&self, calls: u32) {
+        self.failing.store(calls, Ordering::SeqCst);
+    }
+
     fn check_available(&self) -> Result<(), PortError> {
+        let throttled = self
+            .failing
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok();
+        if throttled {
+            return Err(PortError::Transient(
+                "memory table throttled this call".into(),
+            ));
+        }
         if self.unavailable.load(Ordering::SeqCst) {
             Err(PortError::Transient("memory table set unavailable".into()))
         } else {
@@ -301,6 +318,41 @@ impl Topic for MemoryTopic {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(message.clone());
+        Ok(())
+    }
+}
+
+/// A dead-letter queue that keeps what was sent: (body, reason).
+#[derive(Default)]
+pub struct MemoryDeadLetters {
+    sent: Mutex<Vec<(String, String)>>,
+    unavailable: AtomicBool,
+}
+
+impl MemoryDeadLetters {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn sent(&self) -> Vec<(String, String)> {
+        self.sent.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// While set, every send fails with a transient error.
+    pub fn set_unavailable(&self, unavailable: bool) {
+        self.unavailable.store(unavailable, Ordering::SeqCst);
+    }
+}
+
+impl DeadLetters for MemoryDeadLetters {
+    async fn send(&self, body: &str, reason: &str) -> Result<(), PortError> {
+        if self.unavailable.load(Ordering::SeqCst) {
+            return Err(PortError::Transient("memory queue set unavailable".into()));
+        }
+        self.sent
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((body.to_string(), reason.to_string()));
         Ok(())
     }
 }

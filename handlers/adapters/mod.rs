@@ -6,3 +6,4 @@ pub mod memory;
 pub mod s3;
 pub mod sdk_errors;
 pub mod sns;
+pub mod sqs;

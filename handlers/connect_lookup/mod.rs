@@ -17,6 +17,7 @@ use tracing::{error, info, warn};
 use crate::adapters::dynamodb::DynamoTable;
 use crate::calendar::{format_hhmm, parse_hhmm, weekday_code, WEEKDAYS};
 use crate::config::{ConfigError, Env};
+use crate::metrics::{self, ConnectLookup as Metric};
 use crate::model::{config_sk, ConfigItem, ConfigType};
 use crate::ports::ConfigReader;
 pub use question::{BadQuestion, Input, Question};
@@ -84,6 +85,16 @@ impl Answer {
         self.get("status")
     }
 
+    /// The metric that counts answers with this status.
+    fn status_metric(&self) -> Metric {
+        match self.status() {
+            "OK" => Metric::Ok,
+            "UNKNOWN_REGION" => Metric::UnknownRegion,
+            "INVALID_INPUT" => Metric::InvalidInput,
+            _ => Metric::Error,
+        }
+    }
+
     pub fn into_map(self) -> BTreeMap<&'static str, String> {
         self.0
     }
@@ -146,7 +157,8 @@ impl<R: ConfigReader> Lookup<R> {
         let question = match question::read(&input) {
             Ok(q) => q,
             Err(BadQuestion { region, message }) => {
-                warn!(%region, %message, "connect-lookup: invalid input");
+                warn!(%region, reason = %message, "connect-lookup: invalid input");
+                metrics::count(Metric::InvalidInput);
                 return Ok(Answer::new(Status::InvalidInput, &region, &message));
             }
         };
@@ -155,6 +167,7 @@ impl<R: ConfigReader> Lookup<R> {
             Ok(items) => items,
             Err(e) => {
                 error!(region = %question.region, error = %e, "connect-lookup: configuration could not be read");
+                metrics::count(Metric::Error);
                 return Ok(Answer::new(
                     Status::Error,
                     &question.region,
@@ -163,6 +176,7 @@ impl<R: ConfigReader> Lookup<R> {
             }
         };
         let answer = answer(&question, items, now);
+        metrics::count(answer.status_metric());
         info!(region = %question.region, status = answer.status(), date = answer.get("date"), is_open = answer.get("isOpen"), "connect-lookup: answered");
         Ok(answer)
     }
@@ -192,6 +206,7 @@ pub fn answer(question: &Question, items: Vec<ConfigItem>, now: DateTime<Utc>) -
         None => Tz::UTC,
         Some(name) => name.parse().unwrap_or_else(|_| {
             warn!(region = %question.region, zone = name, "connect-lookup: stored time zone is unknown; using UTC");
+            metrics::count(Metric::ItemSkipped);
             Tz::UTC
         }),
     };
@@ -219,9 +234,12 @@ pub fn answer(question: &Question, items: Vec<ConfigItem>, now: DateTime<Utc>) -
     let hours = live
         .get(&config_sk(ConfigType::Hours, weekday_code(date)))
         .and_then(|h| {
-            let open = parse_hhmm(h.open.as_deref()?)?;
-            let close = parse_hhmm(h.close.as_deref()?)?;
-            Some((open, close))
+            let hours = parse_hhmm(h.open.as_deref()?).zip(parse_hhmm(h.close.as_deref()?));
+            if hours.is_none() {
+                warn!(region = %question.region, sk = %h.sk, "connect-lookup: stored opening hours cannot be read; treated as absent (closed)");
+                metrics::count(Metric::ItemSkipped);
+            }
+            hours
         });
     let open_now = match hours {
         Some((open, close)) => {
@@ -253,7 +271,7 @@ pub async fn run() -> Result<(), lambda_runtime::Error> {
     ));
     let handler = &handler;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Input>| async move {
-        handler.handle(event.payload, Utc::now()).await
+        metrics::emitting::<Metric, _>(handler.handle(event.payload, Utc::now())).await
     }))
     .await
 }
@@ -327,6 +345,28 @@ mod tests {
         assert_eq!((a.get("isHoliday"), a.get("isOpen")), ("false", "true"));
         let a = answer(&q(Some("2026-12-25"), Some("17:00")), items, now());
         assert_eq!(a.get("isOpen"), "false");
+    }
+
+    #[tokio::test]
+    async fn unreadable_items_are_treated_as_absent_and_counted() {
+        let mut zone = item(TIMEZONE_SK);
+        zone.tz = Some("Mars/Olympus_Mons".into());
+        let mut hours = item("HOURS#FRI");
+        hours.open = Some("nine".into());
+        hours.close = Some("17:00".into());
+        let q = Question {
+            region: "r".into(),
+            date: NaiveDate::from_ymd_opt(2027, 1, 8),
+            time: Some(10 * 60),
+        };
+        let now = Utc::now();
+        let (a, counts) =
+            crate::metrics::measure::<Metric, _>(async { answer(&q, vec![zone, hours], now) })
+                .await;
+        assert_eq!(a.status(), "OK");
+        assert_eq!(a.get("timezone"), "UTC");
+        assert_eq!(a.get("isOpen"), "false", "unreadable hours: closed");
+        assert_eq!(counts.get(Metric::ItemSkipped), 2);
     }
 
     #[test]

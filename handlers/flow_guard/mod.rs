@@ -16,7 +16,8 @@ use crate::adapters::appflow::AppFlowFlows;
 use crate::adapters::dynamodb::DynamoTable;
 use crate::adapters::sns::SnsTopic;
 use crate::config::{ConfigError, Env};
-use crate::error::{ErrorType, HandlerError};
+use crate::error::{ErrorType, HandlerError, Ids};
+use crate::metrics::{self, FlowGuard as Metric};
 use crate::ports::{FlowState, Flows, GuardLedger, Message, PortError, Topic};
 use crate::text::truncate;
 use cause::Cause;
@@ -175,11 +176,42 @@ impl<F: Flows, L: GuardLedger, T: Topic> FlowGuard<F, L, T> {
         self.settings.managed_flows.iter().any(|f| f == flow)
     }
 
+    /// One invocation. Counts what it did per flow; an error (the first flow it could not
+    /// handle) is logged once, with the flow, and answered.
     pub async fn handle(
         &self,
         request: Request,
         now: DateTime<Utc>,
     ) -> Result<Report, HandlerError> {
+        let result = self.handle_request(request, now).await;
+        match &result {
+            Ok(report) => {
+                for o in &report.outcomes {
+                    match o.action {
+                        Action::Started => metrics::count(Metric::Restarted),
+                        Action::Alerted => metrics::count(Metric::Escalated),
+                        Action::Ignored => metrics::count(Metric::Ignored),
+                        Action::None | Action::Stopped | Action::AlertSuppressed => {}
+                    }
+                }
+            }
+            Err(e) => e.log("flow-guard: answered with an error"),
+        }
+        result
+    }
+
+    async fn handle_request(
+        &self,
+        request: Request,
+        now: DateTime<Utc>,
+    ) -> Result<Report, HandlerError> {
+        let about = |flow: &str| {
+            let ids = Ids {
+                flow: Some(flow.to_string()),
+                ..Ids::default()
+            };
+            move |e: HandlerError| e.about(&ids)
+        };
         let outcomes = match request {
             Request::Malformed(reason) => {
                 warn!(%reason, "flow-guard: malformed input ignored; no AppFlow call");
@@ -189,17 +221,23 @@ impl<F: Flows, L: GuardLedger, T: Topic> FlowGuard<F, L, T> {
                 detail_type,
                 detail,
             } => {
-                vec![self.on_event(&detail_type, &detail, now).await?]
+                let flow = detail.flow_name.clone().unwrap_or_default();
+                vec![self
+                    .on_event(&detail_type, &detail, now)
+                    .await
+                    .map_err(about(&flow))?]
             }
             Request::Check => {
                 let mut outcomes = Vec::new();
                 for flow in &self.settings.managed_flows {
-                    outcomes.push(self.check(flow, now).await?);
+                    outcomes.push(self.check(flow, now).await.map_err(about(flow))?);
                 }
                 outcomes
             }
-            Request::Activate { flow } => vec![self.activate(&flow).await?],
-            Request::Deactivate { flow } => vec![self.deactivate(&flow).await?],
+            Request::Activate { flow } => vec![self.activate(&flow).await.map_err(about(&flow))?],
+            Request::Deactivate { flow } => {
+                vec![self.deactivate(&flow).await.map_err(about(&flow))?]
+            }
         };
         Ok(Report { outcomes })
     }
@@ -445,10 +483,6 @@ impl<F: Flows, L: GuardLedger, T: Topic> FlowGuard<F, L, T> {
         if self.is_managed(flow) {
             Ok(())
         } else {
-            warn!(
-                flow,
-                "flow-guard: request for an unmanaged flow refused; no AppFlow call"
-            );
             Err(HandlerError::rejected(format!(
                 "flow {flow:?} is not in MANAGED_FLOWS ({})",
                 self.settings.managed_flows.join(", ")
@@ -525,7 +559,7 @@ pub async fn run() -> Result<(), lambda_runtime::Error> {
     );
     let handler = &handler;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Request>| async move {
-        handler.handle(event.payload, Utc::now()).await
+        metrics::emitting::<Metric, _>(handler.handle(event.payload, Utc::now())).await
     }))
     .await
 }

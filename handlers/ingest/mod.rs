@@ -1,29 +1,33 @@
 //! `ingest` (steps 3-4): validates a `Config_Change__e` event from the partner bus and, in one
 //! DynamoDB transaction, applies it to the config item and records the request's outcome.
 //!
-//! Every event with a usable `Record_Id__c` ends with exactly one request item, `Success` or
-//! `Fail`, and a normal response. An event without one cannot be reported to Salesforce, so it
-//! is returned as a `Rejected` error: Lambda retries it and then puts it, whole and with this
-//! reason, on the function's dead-letter queue, where an alarm waits. Transient AWS failures
-//! are `Retryable` errors; the transaction guarantees nothing was half-applied.
+//! Events arrive through the ingest queue (an SQS batch, `queue`) or, for tests and manual
+//! replays, as one EventBridge event invoked directly. Every event with a usable
+//! `Record_Id__c` ends with exactly one request item, `Success` or `Fail`. An event without one
+//! cannot be reported to Salesforce: it is `Rejected`, and goes whole, with the reason, to the
+//! dead-letter queue an alarm watches. Transient AWS failures are `Retryable`; the transaction
+//! guarantees nothing was half-applied, so a retried event is applied once or is a duplicate.
 
 pub mod event;
 pub mod pointer;
+pub mod queue;
 pub mod validate;
 
 use aws_lambda_events::eventbridge::EventBridgeEvent;
 use chrono::{DateTime, Utc};
 use lambda_runtime::{service_fn, LambdaEvent};
 use serde::Serialize;
-use tracing::{info, warn};
+use tracing::info;
 
 use crate::adapters::dynamodb::DynamoTable;
 use crate::adapters::s3::S3Objects;
+use crate::adapters::sqs::SqsDeadLetters;
 use crate::config::{ConfigError, Env};
-use crate::error::{ErrorType, HandlerError};
+use crate::error::{ErrorType, HandlerError, Ids};
+use crate::metrics::{self, Ingest as Metric};
 use crate::model::{self, Action, ConfigItem, ConfigType, RequestItem, Status};
 use crate::ports::{
-    ApplyOutcome, ConfigTable, ObjectError, ObjectReader, PortError, RecordOutcome,
+    ApplyOutcome, ConfigTable, DeadLetters, ObjectError, ObjectReader, PortError, RecordOutcome,
 };
 use crate::text::truncate;
 pub use event::Detail;
@@ -45,6 +49,10 @@ pub struct Settings {
     /// `TOMBSTONE_RETENTION_DAYS` (default 30): `ttl` of DELETE tombstones, far longer than
     /// any upstream redelivery window.
     pub tombstone_ttl_days: u32,
+    /// `DEAD_LETTER_QUEUE_URL` (optional): where a queued event that can never be reported
+    /// goes at once. Without it, such a message is reported as a batch-item failure and the
+    /// queue's redrive policy moves it to the dead-letter queue after its receives.
+    pub dead_letter_queue_url: Option<String>,
 }
 
 impl Settings {
@@ -54,6 +62,7 @@ impl Settings {
             large_event_bucket: env.required("LARGE_EVENT_BUCKET")?,
             request_ttl_days: env.positive("REQUEST_RETENTION_DAYS", 90)?,
             tombstone_ttl_days: env.positive("TOMBSTONE_RETENTION_DAYS", 30)?,
+            dead_letter_queue_url: env.optional("DEAD_LETTER_QUEUE_URL"),
         })
     }
 }
@@ -72,6 +81,17 @@ pub enum Outcome {
     Duplicate,
 }
 
+impl Outcome {
+    fn metric(self) -> Metric {
+        match self {
+            Outcome::Applied => Metric::Applied,
+            Outcome::Invalid => Metric::Invalid,
+            Outcome::Superseded => Metric::Superseded,
+            Outcome::Duplicate => Metric::Duplicate,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Response {
     pub record_id: String,
@@ -82,19 +102,48 @@ pub struct Response {
     pub message: String,
 }
 
-pub struct Ingest<T, O> {
+/// The dead-letter queue's type when there is none (`DEAD_LETTER_QUEUE_URL` unset).
+pub struct NoDeadLetters;
+
+impl DeadLetters for NoDeadLetters {
+    async fn send(&self, _body: &str, _reason: &str) -> Result<(), PortError> {
+        Err(PortError::Permanent(
+            "no dead-letter queue is configured".into(),
+        ))
+    }
+}
+
+pub struct Ingest<T, O, Q = NoDeadLetters> {
     table: T,
     objects: O,
+    dead_letters: Option<Q>,
     settings: Settings,
 }
 
-impl<T: ConfigTable, O: ObjectReader> Ingest<T, O> {
+impl<T, O> Ingest<T, O> {
     pub fn new(table: T, objects: O, settings: Settings) -> Self {
         Self {
             table,
             objects,
+            dead_letters: None,
             settings,
         }
+    }
+
+    /// Never-reportable queued events go to `queue` at once, with their reason.
+    pub fn with_dead_letters<Q>(self, queue: Option<Q>) -> Ingest<T, O, Q> {
+        Ingest {
+            table: self.table,
+            objects: self.objects,
+            dead_letters: queue,
+            settings: self.settings,
+        }
+    }
+}
+
+impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters> Ingest<T, O, Q> {
+    pub fn dead_letters(&self) -> Option<&Q> {
+        self.dead_letters.as_ref()
     }
 
     pub fn table(&self) -> &T {
@@ -105,19 +154,63 @@ impl<T: ConfigTable, O: ObjectReader> Ingest<T, O> {
         &self.objects
     }
 
+    /// One event: its outcome, or an error carrying the ids it concerns (not yet logged: the
+    /// caller answers with it, and logs it once). Counts the outcome, or `Rejected`.
     pub async fn handle(
         &self,
         event: EventBridgeEvent<Detail>,
         now: DateTime<Utc>,
     ) -> Result<Response, HandlerError> {
+        let result = self.handle_event(event, now).await;
+        match &result {
+            Ok(response) => metrics::count(response.outcome.metric()),
+            Err(e) if e.kind == ErrorType::Rejected => metrics::count(Metric::Rejected),
+            Err(_) => {}
+        }
+        result
+    }
+
+    /// One event invoked directly: the outcome as a normal response, or the error (logged
+    /// once, counted as `Retried`: Lambda's caller retries or gives up).
+    pub async fn handle_direct(
+        &self,
+        event: EventBridgeEvent<Detail>,
+        now: DateTime<Utc>,
+    ) -> Result<Response, HandlerError> {
+        self.handle(event, now).await.inspect_err(|e| {
+            e.log("ingest: answered with an error");
+            metrics::count(Metric::Retried);
+        })
+    }
+
+    async fn handle_event(
+        &self,
+        event: EventBridgeEvent<Detail>,
+        now: DateTime<Utc>,
+    ) -> Result<Response, HandlerError> {
+        let envelope = Ids {
+            event_id: event.id.clone(),
+            ..Ids::default()
+        };
         let envelope_id = event.id.as_deref();
-        let detail = self.resolve_pointer(event.detail, envelope_id).await?;
-        let identity = validate::identify(&detail, envelope_id).inspect_err(|e| {
-            warn!(eventbridge_id = envelope_id, reason = %e.message, "ingest: rejected, cannot report to Salesforce");
-        })?;
+        let detail = self
+            .resolve_pointer(event.detail, envelope_id)
+            .await
+            .map_err(|e| e.about(&envelope))?;
+        let identity = validate::identify(&detail, envelope_id).map_err(|e| e.about(&envelope))?;
         match validate::validate(&detail, event.time) {
-            Ok(change) => self.apply(identity, change, now).await,
-            Err(invalid) => self.record_invalid(identity, invalid, now).await,
+            Ok(change) => {
+                let ids = identity.ids(Some(&change.region));
+                self.apply(identity, change, now)
+                    .await
+                    .map_err(|e| e.about(&ids))
+            }
+            Err(invalid) => {
+                let ids = identity.ids(invalid.region.as_deref());
+                self.record_invalid(identity, invalid, now)
+                    .await
+                    .map_err(|e| e.about(&ids))
+            }
         }
     }
 
@@ -128,17 +221,14 @@ impl<T: ConfigTable, O: ObjectReader> Ingest<T, O> {
         envelope_id: Option<&str>,
     ) -> Result<Detail, HandlerError> {
         if let Some(kind) = detail.not_an_object {
-            let reason = format!("the event detail is {kind}, not a JSON object");
-            warn!(eventbridge_id = envelope_id, %reason, "ingest: rejected");
-            return Err(HandlerError::rejected(reason));
+            return Err(HandlerError::rejected(format!(
+                "the event detail is {kind}, not a JSON object"
+            )));
         }
         let Some(location) = pointer::find(&detail) else {
             return Ok(detail);
         };
-        let reject = |reason: String| {
-            warn!(eventbridge_id = envelope_id, bucket = %location.bucket, key = %location.key, %reason, "ingest: rejected payload pointer");
-            HandlerError::rejected(reason)
-        };
+        let reject = HandlerError::rejected;
         if location.bucket != self.settings.large_event_bucket {
             return Err(reject(format!(
                 "payload pointer names bucket {:?}; only the large-event bucket {:?} is read",
@@ -415,7 +505,7 @@ fn duplicate(id: Identity) -> Response {
 }
 
 fn log_outcome(id: &Identity, region: &str, outcome: Outcome, message: &str) {
-    info!(record_id = %id.record_id, event_id = %id.event_id, region, outcome = ?outcome, message, "ingest: recorded");
+    info!(record_id = %id.record_id, event_id = %id.event_id, region, outcome = ?outcome, detail = message, "ingest: recorded");
 }
 
 /// The Lambda entry point: configuration and clients once, then the runtime loop.
@@ -424,11 +514,15 @@ pub async fn run() -> Result<(), lambda_runtime::Error> {
     let sdk = crate::aws::load(crate::aws::timeouts()).await;
     let table = DynamoTable::new(aws_sdk_dynamodb::Client::new(&sdk), settings.table.clone());
     let objects = S3Objects::new(crate::aws::s3_client(&sdk));
-    let ingest = Ingest::new(table, objects, settings);
+    let dead_letters = settings
+        .dead_letter_queue_url
+        .clone()
+        .map(|url| SqsDeadLetters::new(aws_sdk_sqs::Client::new(&sdk), url));
+    let ingest = Ingest::new(table, objects, settings).with_dead_letters(dead_letters);
     let ingest = &ingest;
     lambda_runtime::run(service_fn(
-        move |event: LambdaEvent<EventBridgeEvent<Detail>>| async move {
-            ingest.handle(event.payload, Utc::now()).await
+        move |event: LambdaEvent<queue::Invocation>| async move {
+            metrics::emitting::<Metric, _>(ingest.invoke(event.payload, Utc::now())).await
         },
     ))
     .await

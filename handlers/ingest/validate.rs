@@ -23,6 +23,18 @@ pub struct Identity {
     pub event_id: String,
 }
 
+impl Identity {
+    /// The ids an error about this event is logged with.
+    pub fn ids(&self, region: Option<&str>) -> crate::error::Ids {
+        crate::error::Ids {
+            record_id: Some(self.record_id.clone()),
+            event_id: Some(self.event_id.clone()),
+            region: region.map(str::to_string),
+            flow: None,
+        }
+    }
+}
+
 /// A valid change, normalised (region lower-cased, weekday upper-cased, times as instants).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {

@@ -18,6 +18,7 @@ use crate::adapters::dynamodb::DynamoTable;
 use crate::adapters::sns::SnsTopic;
 use crate::config::{ConfigError, Env};
 use crate::error::HandlerError;
+use crate::metrics::{self, Notify as Metric};
 use crate::model::{self, RequestItem};
 use crate::ports::{ClaimOutcome, NotifyLedger, Topic};
 use crate::stream::{for_each_inserted_request, RecordError};
@@ -66,7 +67,13 @@ impl<L: NotifyLedger, T: Topic> Notify<L, T> {
         now: DateTime<Utc>,
     ) -> Result<DynamoDbEventResponse, HandlerError> {
         let ttl = model::ttl_after(now, MARKER_RETENTION_DAYS);
-        Ok(for_each_inserted_request("notify", event, |request| self.send(request, ttl)).await)
+        Ok(for_each_inserted_request(
+            Metric::RecordSkipped,
+            Metric::RecordRetried,
+            event,
+            |request| self.send(request, ttl),
+        )
+        .await)
     }
 
     async fn send(&self, request: RequestItem, ttl: i64) -> Result<(), RecordError> {
@@ -77,6 +84,7 @@ impl<L: NotifyLedger, T: Topic> Notify<L, T> {
             .await
             .map_err(|e| RecordError::Retry(format!("claiming the dedupe marker: {e}")))?;
         if claim == ClaimOutcome::AlreadySent {
+            metrics::count(Metric::AlreadySent);
             info!(%record_id, %event_id, "notify: already sent, skipped");
             return Ok(());
         }
@@ -91,6 +99,7 @@ impl<L: NotifyLedger, T: Topic> Notify<L, T> {
         if let Err(e) = self.ledger.mark_sent(record_id, event_id, ttl).await {
             warn!(%record_id, %event_id, error = %e, "notify: sent, but the marker could not be set to sent");
         }
+        metrics::count(Metric::Sent);
         info!(%record_id, %event_id, status = request.status.as_str(), region = request.region.as_deref().unwrap_or(""), "notify: sent");
         Ok(())
     }
@@ -106,7 +115,7 @@ pub async fn run() -> Result<(), lambda_runtime::Error> {
     );
     let handler = &handler;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Event>| async move {
-        handler.handle(event.payload, Utc::now()).await
+        metrics::emitting::<Metric, _>(handler.handle(event.payload, Utc::now())).await
     }))
     .await
 }

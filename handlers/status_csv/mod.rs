@@ -12,6 +12,7 @@ use tracing::info;
 use crate::adapters::s3::S3Objects;
 use crate::config::{ConfigError, Env};
 use crate::error::HandlerError;
+use crate::metrics::{self, StatusCsv as Metric};
 use crate::model::RequestItem;
 use crate::ports::ObjectWriter;
 use crate::stream::{for_each_inserted_request, RecordError};
@@ -52,7 +53,13 @@ impl<W: ObjectWriter> StatusCsv<W> {
     }
 
     pub async fn handle(&self, event: Event) -> Result<DynamoDbEventResponse, HandlerError> {
-        Ok(for_each_inserted_request("status-csv", event, |request| self.write(request)).await)
+        Ok(for_each_inserted_request(
+            Metric::RecordSkipped,
+            Metric::RecordRetried,
+            event,
+            |request| self.write(request),
+        )
+        .await)
     }
 
     async fn write(&self, request: RequestItem) -> Result<(), RecordError> {
@@ -66,6 +73,7 @@ impl<W: ObjectWriter> StatusCsv<W> {
             // that is a deployment problem, and retrying keeps the user's status until it is
             // fixed or the record ages out to the on-failure queue, instead of dropping it.
             .map_err(|e| RecordError::Retry(e.to_string()))?;
+        metrics::count(Metric::CsvWritten);
         info!(record_id = %request.record_id, event_id = %request.event_id, status = request.status.as_str(), bucket = %self.settings.bucket, %key, "status-csv: wrote status");
         Ok(())
     }
@@ -78,7 +86,7 @@ pub async fn run() -> Result<(), lambda_runtime::Error> {
     let handler = StatusCsv::new(S3Objects::new(crate::aws::s3_client(&sdk)), settings);
     let handler = &handler;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Event>| async move {
-        handler.handle(event.payload).await
+        metrics::emitting::<Metric, _>(handler.handle(event.payload)).await
     }))
     .await
 }

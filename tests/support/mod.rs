@@ -6,10 +6,12 @@ pub mod aws_stub;
 pub mod fake_appflow;
 pub mod logs;
 pub mod moto;
+pub mod queue;
 pub mod round_trip;
 pub mod runtime;
 pub mod scenarios;
 pub mod stream;
+pub mod throttle;
 
 use aws_lambda_events::eventbridge::EventBridgeEvent;
 use serde_json::{json, Value};
@@ -72,6 +74,7 @@ pub fn settings(table: &str) -> Settings {
         large_event_bucket: LARGE_BUCKET.to_string(),
         request_ttl_days: 90,
         tombstone_ttl_days: 30,
+        dead_letter_queue_url: None,
     }
 }
 

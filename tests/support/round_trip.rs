@@ -2,7 +2,10 @@
 //! prints the trace) and the end-to-end test (`tests/end_to_end.rs`, which asserts on it).
 //!
 //! The handlers run as the real `bootstrap` binary through a local Runtime API. The AWS glue
-//! that moto lacks is played here: AppFlow's event flow (envelope + invoke `ingest`), Lambda's
+//! that moto lacks is played here: AppFlow's event flow and the partner-bus rule (the
+//! EventBridge envelope, sent to the ingest queue, a real SQS queue in moto with its
+//! dead-letter queue), Lambda's SQS poller (batches to `ingest`, `batchItemFailures`
+//! redelivered), DynamoDB throttling (a proxy, for one delivery), Lambda's
 //! stream poller (batches to `status-csv` and `notify`, honouring batch-item failures),
 //! AppFlow's scheduled S3 -> Salesforce flow (incremental, upserting into a local STAND-IN for
 //! `Config_Request__c`: a JSON file, not Salesforce), and Amazon Connect (questions to
@@ -21,11 +24,16 @@ use serde_json::{json, Value};
 use super::moto::{
     create_bucket, create_table, drain, s3_client, sdk_config, topic_with_queue, unique,
 };
-use super::runtime::{InvokeError, LocalLambda};
+use super::queue::{self, IngestQueue};
+use super::runtime::LocalLambda;
 use super::stream::StreamPoller;
+use super::throttle::Throttle;
+
+/// The delivery during which DynamoDB throttles (the queue redelivers it).
+pub const THROTTLED: &str = "02-hours-friday.json";
 
 /// The sample events, in delivery order (`examples/events/README.md` explains each).
-pub const DELIVERIES: [&str; 9] = [
+pub const DELIVERIES: [&str; 10] = [
     "01-holiday-christmas.json",
     "02-hours-friday.json",
     "03-timezone-london.json",
@@ -35,6 +43,7 @@ pub const DELIVERIES: [&str; 9] = [
     "06-hours-friday-newer.json",
     "07-hours-friday-older.json",
     "08-invalid-date.json",
+    "09-no-record-id.json",
 ];
 
 /// The columns AppFlow's scheduled flow maps onto `Config_Request__c` (DESIGN.md).
@@ -78,8 +87,16 @@ pub struct Options {
 
 #[derive(Debug, Default)]
 pub struct Report {
-    /// Per delivery: the file and ingest's response or error.
-    pub ingest: Vec<(String, Result<Value, InvokeError>)>,
+    /// Per delivery: the file and, per invocation of `ingest` it took, what was counted.
+    pub ingest: Vec<(String, Vec<String>)>,
+    /// The ingest dead-letter queue at the end: (body, `reason`).
+    pub dead_letters: Vec<(String, Option<String>)>,
+    /// Transactions the throttling proxy refused.
+    pub throttled: u32,
+    /// What the functions counted (their EMF records): handler -> metric -> sum.
+    pub metrics: BTreeMap<String, BTreeMap<String, u64>>,
+    /// EMF records or log lines that break the contract (names, namespace, root span).
+    pub telemetry_problems: Vec<String>,
     /// The Salesforce stand-in: Id -> field -> value.
     pub records: BTreeMap<String, BTreeMap<String, String>>,
     /// Status emails as SNS delivered them.
@@ -173,12 +190,17 @@ pub async fn run(opts: &Options) -> Result<Report, String> {
         env
     };
     let log = |name: &str| opts.work_dir.join(format!("{name}.log"));
+    let queue = IngestQueue::create(&config).await;
+    let throttle = Throttle::start(&opts.endpoint).await;
     let mut ingest = LocalLambda::start(
         &opts.binary,
         "ingest",
         &aws_env(vec![
             ("CONFIG_TABLE", names.table.clone()),
             ("LARGE_EVENT_BUCKET", names.large_bucket.clone()),
+            ("DEAD_LETTER_QUEUE_URL", queue.dead_letter_url.clone()),
+            // DynamoDB through the proxy that can throttle it.
+            ("AWS_ENDPOINT_URL_DYNAMODB", throttle.endpoint.clone()),
         ]),
         &log("ingest"),
     )
@@ -220,7 +242,7 @@ pub async fn run(opts: &Options) -> Result<Report, String> {
     t.line("== Amazon Connect, before any change");
     report.before = ask(&mut connect, &mut t).await?;
 
-    t.line("== Salesforce -> AppFlow -> EventBridge -> ingest");
+    t.line("== Salesforce -> AppFlow -> EventBridge -> rule -> ingest queue (SQS) -> ingest (batch-item failures)");
     for (n, file) in DELIVERIES.iter().enumerate() {
         let text =
             std::fs::read_to_string(events_dir().join(file)).map_err(|e| format!("{file}: {e}"))?;
@@ -229,23 +251,60 @@ pub async fn run(opts: &Options) -> Result<Report, String> {
             "version": "0",
             "id": format!("demo-eventbridge-{n}"),
             "detail-type": "Config_Change__e",
-            "source": "aws.partner/appflow.amazonaws.com/123456789012/sfbridge-demo-events",
+            "source": "aws.partner/appflow/salesforce.com/123456789012/sfbridge-demo-events",
             "account": "123456789012",
             "time": chrono::Utc::now().to_rfc3339(),
             "region": "us-east-1",
             "resources": [],
             "detail": detail,
         });
-        let result = ingest.invoke(&envelope).await;
-        match &result {
-            Ok(r) => t.line(format!(
-                "  {file:<36} -> {:<10} {}",
-                short(&r["outcome"]),
-                short(&r["message"])
-            )),
-            Err(e) => t.line(format!("  {file:<36} -> {} {}", e.error_type, e.message)),
+        queue.send(&envelope.to_string()).await;
+        if *file == THROTTLED {
+            // More than the SDK's 3 attempts: this invocation fails the message.
+            throttle.throttle_next(3);
+            t.line("  (DynamoDB throttles the next 3 transactions)");
         }
-        report.ingest.push((file.to_string(), result));
+        let mut outcomes = Vec::new();
+        for _ in 0..queue::MAX_RECEIVES {
+            let before = queue::emf_records(&log("ingest")).len();
+            let Some(poll) = queue.poll(&mut ingest).await? else {
+                break;
+            };
+            let counted: Vec<String> = queue::emf_records(&log("ingest"))[before..]
+                .iter()
+                .flat_map(|r| queue::totals(std::slice::from_ref(r)).into_keys())
+                .collect();
+            let counted = counted.join("+");
+            t.line(format!(
+                "  {file:<36} receive #{} -> {counted:<10} {}",
+                poll.receives.join(","),
+                if poll.listed.is_empty() {
+                    "deleted from the queue".to_string()
+                } else {
+                    format!(
+                        "listed in batchItemFailures ({} of {}): redelivered",
+                        poll.listed.len(),
+                        poll.messages
+                    )
+                }
+            ));
+            outcomes.push(counted);
+            if poll.listed.is_empty() {
+                break;
+            }
+        }
+        report.ingest.push((file.to_string(), outcomes));
+    }
+    report.throttled = throttle.throttled.load(std::sync::atomic::Ordering::SeqCst);
+    report.dead_letters = queue.dead_letters().await;
+    for (body, reason) in &report.dead_letters {
+        let id = serde_json::from_str::<Value>(body)
+            .map(|v| short(&v["id"]))
+            .unwrap_or_default();
+        t.line(format!(
+            "  dead-letter queue: {id}, reason: {}",
+            reason.as_deref().unwrap_or("(none)")
+        ));
     }
 
     t.line("== DynamoDB stream -> status-csv and notify (Lambda's poller, batch-item failures honoured)");
@@ -290,6 +349,27 @@ pub async fn run(opts: &Options) -> Result<Report, String> {
 
     t.line("== Amazon Connect, after the changes");
     report.after = ask(&mut connect, &mut t).await?;
+
+    t.line("== metrics (the EMF records in the function logs, summed as CloudWatch would)");
+    for name in ["ingest", "status-csv", "notify", "connect-lookup"] {
+        let records = queue::emf_records(&log(name));
+        report
+            .telemetry_problems
+            .extend(queue::emf_problems(name, &records));
+        report
+            .telemetry_problems
+            .extend(root_span_problems(name, &log(name)));
+        let totals = queue::totals(&records);
+        t.line(format!(
+            "  {name:<15} {}",
+            totals
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ));
+        report.metrics.insert(name.to_string(), totals);
+    }
 
     report.elapsed = started.elapsed();
     t.line(format!(
@@ -343,6 +423,31 @@ async fn deliver(
         batch.records.drain(..from);
     }
     Err(format!("{} kept failing the same records", function.name))
+}
+
+/// Every JSON log line carries the handler's root span (Lambda's JSON log format).
+fn root_span_problems(name: &str, log: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    let lines: Vec<Value> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|v| v.get("level").is_some())
+        .collect();
+    let mut problems: Vec<String> = lines
+        .iter()
+        .filter(|l| {
+            !l["spans"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|s| s["name"] == "sfbridge" && s["handler"] == name)
+        })
+        .map(|l| format!("{name}: log line without the handler's root span: {l}"))
+        .collect();
+    if lines.is_empty() {
+        problems.push(format!("{name}: no JSON log lines in {}", log.display()));
+    }
+    problems
 }
 
 async fn ask(connect: &mut LocalLambda, t: &mut Tracer) -> Result<Vec<(String, Value)>, String> {
@@ -460,27 +565,73 @@ pub fn check(report: &Report) -> Vec<String> {
     let outcomes: Vec<String> = report
         .ingest
         .iter()
-        .map(|(_, r)| {
-            r.as_ref()
-                .map(|v| short(&v["outcome"]))
-                .unwrap_or_else(|e| e.error_type.clone())
-        })
+        .map(|(_, invocations)| invocations.join(" then "))
         .collect();
     let expected = [
-        "applied",
-        "applied",
-        "applied",
-        "applied",
-        "applied",
-        "duplicate",
-        "applied",
-        "superseded",
-        "invalid",
+        "Applied",
+        "Retried then Applied",
+        "Applied",
+        "Applied",
+        "Applied",
+        "Duplicate",
+        "Applied",
+        "Superseded",
+        "Invalid",
+        "Rejected",
     ];
     expect(
         outcomes == expected,
         format!("ingest outcomes {outcomes:?}, expected {expected:?}"),
     );
+    expect(
+        report.throttled == 3,
+        format!("{} transactions throttled, expected 3", report.throttled),
+    );
+    let unreportable = serde_json::to_string(&"demo-eventbridge-9").unwrap_or_default();
+    expect(
+        report.dead_letters.len() == 1
+            && report.dead_letters[0].0.contains(&unreportable)
+            && report.dead_letters[0]
+                .1
+                .as_deref()
+                .is_some_and(|r| r.contains("Record_Id__c")),
+        format!(
+            "dead-letter queue holds {:?}, expected the event without Record_Id__c with its reason",
+            report.dead_letters
+        ),
+    );
+    expect(
+        report.telemetry_problems.is_empty(),
+        format!("telemetry: {:?}", report.telemetry_problems),
+    );
+    let counted = |handler: &str, metric: &str| {
+        report
+            .metrics
+            .get(handler)
+            .and_then(|m| m.get(metric))
+            .copied()
+            .unwrap_or(0)
+    };
+    for (handler, metric, n) in [
+        ("ingest", "Applied", 6),
+        ("ingest", "Duplicate", 1),
+        ("ingest", "Superseded", 1),
+        ("ingest", "Invalid", 1),
+        ("ingest", "Rejected", 1),
+        ("ingest", "Retried", 1),
+        ("status-csv", "CsvWritten", 8),
+        ("notify", "Sent", 8),
+        ("connect-lookup", "UnknownRegion", questions().len() as u64),
+        ("connect-lookup", "Ok", questions().len() as u64),
+    ] {
+        expect(
+            counted(handler, metric) == n,
+            format!(
+                "{handler} counted {metric}={}, expected {n}",
+                counted(handler, metric)
+            ),
+        );
+    }
 
     let status = |id: &str| {
         report

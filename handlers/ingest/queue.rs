@@ -1,0 +1,119 @@
+//! The ingest queue's batches (`Records[]`, `eventSource` `aws:sqs`): each message body is one
+//! EventBridge event as the partner-bus rule delivered it. Messages are handled one at a time,
+//! in order, and the answer lists only those to retry (`batchItemFailures`): transient
+//! failures, and anything else that is not a handled outcome. A message that can never be
+//! reported goes to the dead-letter queue at once, as it arrived and with its reason; without
+//! one configured it is listed, and the queue's redrive policy moves it there after its
+//! receives.
+
+use aws_lambda_events::eventbridge::EventBridgeEvent;
+use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{Detail, Ingest, Response};
+use crate::error::{ErrorType, HandlerError, Ids};
+use crate::metrics::{self, Ingest as Metric};
+use crate::ports::{ConfigTable, DeadLetters, ObjectReader};
+
+/// What `ingest` is invoked with.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum Invocation {
+    /// A batch from the ingest queue (the event source mapping).
+    Queue(SqsEvent),
+    /// One EventBridge event invoked directly (tests, a manual replay).
+    Direct(Box<EventBridgeEvent<Detail>>),
+}
+
+/// What `ingest` answers.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum Answer {
+    Queue(SqsBatchResponse),
+    Direct(Response),
+}
+
+impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters> Ingest<T, O, Q> {
+    /// Either input shape; only a direct event can answer with an error.
+    pub async fn invoke(
+        &self,
+        invocation: Invocation,
+        now: DateTime<Utc>,
+    ) -> Result<Answer, HandlerError> {
+        match invocation {
+            Invocation::Queue(batch) => Ok(Answer::Queue(self.handle_batch(batch, now).await)),
+            Invocation::Direct(event) => self.handle_direct(*event, now).await.map(Answer::Direct),
+        }
+    }
+
+    /// One queue batch, one message at a time, in order.
+    pub async fn handle_batch(&self, batch: SqsEvent, now: DateTime<Utc>) -> SqsBatchResponse {
+        let mut response = SqsBatchResponse::default();
+        for message in batch.records {
+            if let Err(message_id) = self.handle_message(message, now).await {
+                metrics::count(Metric::Retried);
+                let mut failure = BatchItemFailure::default();
+                // Lambda always sends a messageId; were one missing, the empty identifier
+                // makes Lambda retry the whole batch, which loses nothing (handling is
+                // idempotent).
+                failure.item_identifier = message_id.unwrap_or_default();
+                response.batch_item_failures.push(failure);
+            }
+        }
+        response
+    }
+
+    /// `Err(message id)` when the message is to be retried.
+    async fn handle_message(
+        &self,
+        message: SqsMessage,
+        now: DateTime<Utc>,
+    ) -> Result<(), Option<String>> {
+        let body = message.body.as_deref().unwrap_or_default();
+        let result = match serde_json::from_str::<EventBridgeEvent<Detail>>(body) {
+            Ok(event) => self.handle(event, now).await.map(|_| ()),
+            Err(e) => {
+                metrics::count(Metric::Rejected);
+                Err(HandlerError::rejected(format!(
+                    "the message body is not an EventBridge event: {e}"
+                )))
+            }
+        };
+        let Err(error) = result else {
+            return Ok(());
+        };
+        let error = error.about(&Ids {
+            event_id: message.message_id.clone(),
+            ..Ids::default()
+        });
+        if error.kind == ErrorType::Rejected {
+            let Some(queue) = self.dead_letters() else {
+                error.log("ingest: rejected (can never be reported); retried until the queue's redrive policy dead-letters it (no DEAD_LETTER_QUEUE_URL)");
+                return Err(message.message_id);
+            };
+            return match queue.send(body, &error.message).await {
+                Ok(()) => {
+                    error.log(
+                        "ingest: rejected (can never be reported); sent to the dead-letter queue",
+                    );
+                    Ok(())
+                }
+                Err(e) => {
+                    let error = HandlerError {
+                        message: format!(
+                            "{}; sending it to the dead-letter queue failed: {e}",
+                            error.message
+                        ),
+                        ..error
+                    };
+                    error
+                        .log("ingest: rejected (can never be reported); retried through the queue");
+                    Err(message.message_id)
+                }
+            };
+        }
+        error.log("ingest: failed; the message is retried through the queue");
+        Err(message.message_id)
+    }
+}

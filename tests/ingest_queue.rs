@@ -1,0 +1,300 @@
+//! `ingest` fed by the ingest queue (SQS batches), against the in-memory fakes: what is listed
+//! for retry, what goes to the dead-letter queue with its reason, what is counted, and that
+//! one EventBridge event invoked directly still answers as before.
+mod support;
+
+use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
+use sfbridge::adapters::memory::{MemoryDeadLetters, MemoryObjects, MemoryTable};
+use sfbridge::ingest::queue::{Answer, Invocation};
+use sfbridge::ingest::{Ingest, Outcome};
+use sfbridge::metrics::{self, Counts, Ingest as Metric};
+use sfbridge::model;
+use support::{holiday, settings, with};
+
+const TIME: &str = "2026-11-30T09:00:00Z";
+
+fn now() -> DateTime<Utc> {
+    "2026-11-30T09:00:05Z".parse().unwrap()
+}
+
+/// The EventBridge event the partner-bus rule puts on the queue (as the message body).
+fn rule_event(id: &str, detail: Value) -> Value {
+    json!({
+        "version": "0", "id": id, "detail-type": "Config_Change__e",
+        "source": "aws.partner/appflow/salesforce.com/123456789012/sfbridge-dev-events",
+        "account": "123456789012", "time": TIME, "region": "eu-west-1", "resources": [],
+        "detail": detail,
+    })
+}
+
+/// One SQS record as the event source mapping delivers it.
+fn message(id: &str, body: &str) -> Value {
+    json!({
+        "messageId": id,
+        "receiptHandle": format!("handle-{id}"),
+        "body": body,
+        "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "1764493200000"},
+        "messageAttributes": {},
+        "md5OfBody": "ignored",
+        "eventSource": "aws:sqs",
+        "eventSourceARN": "arn:aws:sqs:eu-west-1:123456789012:sfbridge-dev-ingest",
+        "awsRegion": "eu-west-1",
+    })
+}
+
+fn batch(messages: &[(&str, String)]) -> Invocation {
+    let records: Vec<Value> = messages
+        .iter()
+        .map(|(id, body)| message(id, body))
+        .collect();
+    serde_json::from_value(json!({ "Records": records })).expect("an SQS event parses")
+}
+
+fn christmas(record: &str, uuid: &str) -> Value {
+    holiday(record, uuid, TIME, "2026-12-25", "Christmas")
+}
+
+type QueueIngest = Ingest<MemoryTable, MemoryObjects, MemoryDeadLetters>;
+
+fn ingest(dead_letters: bool) -> QueueIngest {
+    Ingest::new(MemoryTable::new(), MemoryObjects::new(), settings("memory"))
+        .with_dead_letters(dead_letters.then(MemoryDeadLetters::new))
+}
+
+async fn run(ingest: &QueueIngest, invocation: Invocation) -> (Vec<String>, Counts) {
+    let (answer, counts) = metrics::measure::<Metric, _>(ingest.invoke(invocation, now())).await;
+    let Ok(Answer::Queue(response)) = answer else {
+        panic!("a queue batch answers with a batch response, got {answer:?}");
+    };
+    let listed = response
+        .batch_item_failures
+        .into_iter()
+        .map(|f| f.item_identifier)
+        .collect();
+    (listed, counts)
+}
+
+#[tokio::test]
+async fn only_retryable_messages_are_listed_and_unreportable_ones_are_dead_lettered() {
+    let ingest = ingest(true);
+    let no_record = rule_event(
+        "eb-4",
+        with(christmas("x", "u4"), json!({"-Record_Id__c": null})),
+    );
+    let not_an_event = "this is not JSON".to_string();
+    let messages = [
+        (
+            "m1",
+            rule_event("eb-1", christmas("a0B5g00000AAAAA", "u1")).to_string(),
+        ),
+        (
+            "m2",
+            rule_event(
+                "eb-2",
+                holiday("a0B5g00000BBBBB", "u2", TIME, "2026-12-26", "Boxing Day"),
+            )
+            .to_string(),
+        ),
+        (
+            "m3",
+            rule_event(
+                "eb-3",
+                with(
+                    christmas("a0B5g00000CCCCC", "u3"),
+                    json!({"Config_Key__c": "2026-02-30"}),
+                ),
+            )
+            .to_string(),
+        ),
+        ("m4", no_record.to_string()),
+        ("m5", not_an_event.clone()),
+    ];
+    // m1's transaction is throttled (the SDK's own retries exhausted); the rest go through.
+    ingest.table().fail_next(1);
+    let (listed, counts) = run(&ingest, batch(&messages)).await;
+    assert_eq!(
+        listed,
+        vec!["m1".to_string()],
+        "only the throttled message is retried"
+    );
+
+    let dead = ingest.dead_letters().unwrap().sent();
+    assert_eq!(dead.len(), 2, "{dead:?}");
+    assert_eq!(dead[0].0, no_record.to_string(), "sent as it arrived");
+    assert!(dead[0].1.contains("Record_Id__c"), "reason: {}", dead[0].1);
+    assert_eq!(dead[1].0, not_an_event, "sent as it arrived");
+    assert!(
+        dead[1].1.contains("not an EventBridge event"),
+        "reason: {}",
+        dead[1].1
+    );
+
+    let statuses: Vec<(String, String)> = ingest
+        .table()
+        .requests()
+        .into_iter()
+        .map(|r| (r.record_id, r.status.as_str().to_string()))
+        .collect();
+    assert_eq!(
+        statuses,
+        vec![
+            ("a0B5g00000BBBBB".to_string(), "Success".to_string()),
+            ("a0B5g00000CCCCC".to_string(), "Fail".to_string()),
+        ]
+    );
+    assert_eq!(counts.get(Metric::Applied), 1);
+    assert_eq!(counts.get(Metric::Invalid), 1);
+    assert_eq!(counts.get(Metric::Rejected), 2);
+    assert_eq!(counts.get(Metric::Retried), 1);
+
+    // The queue redelivers m1: applied once; another redelivery is a duplicate.
+    let (listed, counts) = run(&ingest, batch(&messages[..1])).await;
+    assert!(listed.is_empty());
+    assert_eq!(counts.get(Metric::Applied), 1);
+    let (listed, counts) = run(&ingest, batch(&messages[..1])).await;
+    assert!(listed.is_empty());
+    assert_eq!(counts.get(Metric::Duplicate), 1);
+    assert_eq!(ingest.table().requests().len(), 3);
+}
+
+#[tokio::test]
+async fn without_a_dead_letter_queue_unreportable_messages_are_listed() {
+    let ingest = ingest(false);
+    let (listed, counts) = run(&ingest, batch(&[("m1", "{}".to_string())])).await;
+    assert_eq!(listed, vec!["m1".to_string()]);
+    assert_eq!(counts.get(Metric::Rejected), 1);
+    assert_eq!(counts.get(Metric::Retried), 1);
+    assert!(ingest.table().is_empty());
+}
+
+#[tokio::test]
+async fn an_unreportable_message_the_dead_letter_queue_refuses_is_listed() {
+    let ingest = ingest(true);
+    ingest.dead_letters().unwrap().set_unavailable(true);
+    let body = rule_event("eb-1", json!("a string, not an object")).to_string();
+    let (listed, _) = run(&ingest, batch(&[("m1", body)])).await;
+    assert_eq!(listed, vec!["m1".to_string()], "never dropped");
+    assert!(ingest.dead_letters().unwrap().sent().is_empty());
+}
+
+#[tokio::test]
+async fn a_batch_is_applied_in_order() {
+    let ingest = ingest(true);
+    let older = with(
+        christmas("a0B5g00000AAAAA", "u1"),
+        json!({"Name__c": "Christmas Day"}),
+    );
+    let newer = with(
+        christmas("a0B5g00000BBBBB", "u2"),
+        json!({"Name__c": "Christmas", "CreatedDate": "2026-11-30T10:00:00Z"}),
+    );
+    let (listed, counts) = run(
+        &ingest,
+        batch(&[
+            ("m1", rule_event("eb-1", older).to_string()),
+            ("m2", rule_event("eb-2", newer).to_string()),
+        ]),
+    )
+    .await;
+    assert!(listed.is_empty());
+    assert_eq!(counts.get(Metric::Applied), 2);
+    let item = ingest
+        .table()
+        .config(&model::region_pk("emea-uk"), "HOLIDAY#2026-12-25")
+        .expect("the holiday");
+    assert_eq!(
+        item.name.as_deref(),
+        Some("Christmas"),
+        "the later event wins"
+    );
+    assert_eq!(item.record_id, "a0B5g00000BBBBB");
+}
+
+#[tokio::test]
+async fn one_eventbridge_event_invoked_directly_still_answers_its_outcome_or_error() {
+    let ingest = ingest(true);
+    let direct: Invocation =
+        serde_json::from_value(rule_event("eb-1", christmas("a0B5g00000AAAAA", "u1"))).unwrap();
+    let (answer, counts) = metrics::measure::<Metric, _>(ingest.invoke(direct, now())).await;
+    match answer {
+        Ok(Answer::Direct(response)) => assert_eq!(response.outcome, Outcome::Applied),
+        other => panic!("expected the outcome, got {other:?}"),
+    }
+    assert_eq!(counts.get(Metric::Applied), 1);
+    let rejected: Invocation = serde_json::from_value(rule_event(
+        "eb-2",
+        with(christmas("x", "u2"), json!({"-Record_Id__c": null})),
+    ))
+    .unwrap();
+    let (answer, counts) = metrics::measure::<Metric, _>(ingest.invoke(rejected, now())).await;
+    let error = answer.expect_err("a direct event that can never be reported is an error");
+    assert_eq!(error.kind.as_str(), "Rejected");
+    assert_eq!(error.ids.event_id.as_deref(), Some("eb-2"));
+    assert_eq!(counts.get(Metric::Rejected), 1);
+    assert_eq!(counts.get(Metric::Retried), 1);
+    assert!(
+        ingest.dead_letters().unwrap().sent().is_empty(),
+        "a direct caller gets the error; nothing is dead-lettered behind its back"
+    );
+    // The answer serialises as the outcome, exactly as before the queue.
+    let direct: Invocation =
+        serde_json::from_value(rule_event("eb-3", christmas("a0B5g00000CCCCC", "u3"))).unwrap();
+    let answer = ingest.invoke(direct, now()).await.unwrap();
+    let json = serde_json::to_value(&answer).unwrap();
+    assert_eq!(json["outcome"], "applied");
+    assert_eq!(json["record_id"], "a0B5g00000CCCCC");
+}
+
+#[test]
+fn the_answer_to_a_batch_is_the_batch_item_failures_shape() {
+    let answer = Answer::Queue(
+        serde_json::from_value(json!({"batchItemFailures": [{"itemIdentifier": "m1"}]})).unwrap(),
+    );
+    assert_eq!(
+        serde_json::to_value(&answer).unwrap(),
+        json!({"batchItemFailures": [{"itemIdentifier": "m1"}]})
+    );
+}
+
+#[tokio::test]
+async fn each_failure_is_logged_once_with_its_business_ids() {
+    let (logs, _guard) = support::logs::capture();
+    let ingest = ingest(true);
+    ingest.table().fail_next(1);
+    let messages = [
+        (
+            "m1",
+            rule_event("eb-1", christmas("a0B5g00000AAAAA", "u1")).to_string(),
+        ),
+        (
+            "m2",
+            rule_event(
+                "eb-2",
+                with(christmas("x", "u2"), json!({"-Record_Id__c": null})),
+            )
+            .to_string(),
+        ),
+    ];
+    let (listed, _) = run(&ingest, batch(&messages)).await;
+    assert_eq!(listed, vec!["m1".to_string()]);
+    let text = logs.text();
+    let errors: Vec<&str> = text.lines().filter(|l| l.contains("ERROR")).collect();
+    assert_eq!(errors.len(), 2, "one line per failed message:\n{text}");
+    assert!(
+        errors[0].contains("error_type=\"Retryable\"")
+            && errors[0].contains("record_id=\"a0B5g00000AAAAA\"")
+            && errors[0].contains("event_id=\"u1\"")
+            && errors[0].contains("region=\"emea-uk\""),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[1].contains("error_type=\"Rejected\"")
+            && errors[1].contains("event_id=\"eb-2\"")
+            && errors[1].contains("dead-letter queue")
+            && !errors[1].contains("record_id"),
+        "{}",
+        errors[1]
+    );
+}
