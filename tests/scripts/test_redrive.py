@@ -258,6 +258,15 @@ class FakeLambda:
 
 
 class FakeAws:
+    @staticmethod
+    def free_port() -> int:
+        import socket
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        sock.close()
+        return port
+
     INVOKE = re.compile(r"^/2015-03-31/functions/([^/]+)/invocations")
     MOVE_OPS = {"AmazonSQS.StartMessageMoveTask", "AmazonSQS.ListMessageMoveTasks", "AmazonSQS.CancelMessageMoveTask"}
 
@@ -812,6 +821,101 @@ class StreamReplay(unittest.TestCase):
         p = run(["--env", env, "--queue", "stream", "--yes"])
         self.assertEqual(p.returncode, 1)
         self.assertIn(f"queue sfbridge-{env}-stream-failures does not exist", p.stdout)
+
+
+BOOTSTRAP = Path(os.environ.get("SFBRIDGE_BOOTSTRAP") or ROOT / "target/debug/bootstrap")
+FAKE_APPFLOW = ROOT / "scripts/fake-appflow.py"
+LOCAL_AWS_PY = ROOT / ".venv/local-aws/bin/python"
+
+
+@unittest.skipUnless(MOTO and BOOTSTRAP.exists() and LOCAL_AWS_PY.exists(),
+                     "needs moto, the bootstrap binary (cargo build --bin bootstrap) and .venv/local-aws")
+class ReplayThroughTheRealHandlers(unittest.TestCase):
+    """The replayed event is what the real status-csv and notify accept, and a replay of records
+    that already got through changes nothing: Lambda Invoke runs target/debug/bootstrap through
+    scripts/fake-appflow.py (a local Runtime API per invocation), against moto."""
+
+    @classmethod
+    def setUpClass(cls):
+        import io
+        import zipfile
+        cls.env = unique_env()
+        cls.proc = None
+        port = FakeAws.free_port()
+        log = TMP / "fake-appflow.log"
+        cls.proc = subprocess.Popen([str(LOCAL_AWS_PY), str(FAKE_APPFLOW), "--port", str(port), "--moto", MOTO,
+                                     "--bootstrap", str(BOOTSTRAP), "--log", str(log)],
+                                    stdout=subprocess.PIPE, stderr=open(TMP / "fake-appflow.stderr", "w"), text=True)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            line = cls.proc.stdout.readline()
+            if f"listening on 127.0.0.1:{port}" in line:
+                threading.Thread(target=cls.proc.stdout.read, daemon=True).start()
+                break
+            if not line and cls.proc.poll() is not None:
+                raise AssertionError("fake-appflow did not start: " + (TMP / "fake-appflow.stderr").read_text()[-2000:])
+        cls.lambda_url = f"http://127.0.0.1:{port}"
+        cls.table, cls.arn, cls.shard, cls.records = stream_setup(cls.env)
+        cls.bucket = f"sfbridge-{cls.env}-status"
+        boto("s3").create_bucket(Bucket=cls.bucket)
+        topic = boto("sns").create_topic(Name=f"sfbridge-{cls.env}-status")["TopicArn"]
+        sqs = boto("sqs")
+        cls.inbox = sqs.create_queue(QueueName=f"sfbridge-{cls.env}-inbox")["QueueUrl"]
+        inbox_arn = sqs.get_queue_attributes(QueueUrl=cls.inbox, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        boto("sns").subscribe(TopicArn=topic, Protocol="sqs", Endpoint=inbox_arn)
+        role = boto("iam").create_role(RoleName=f"sfbridge-{cls.env}-fn", AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                    "Principal": {"Service": "lambda.amazonaws.com"}}]}))["Role"]["Arn"]
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("bootstrap", "not run: fake-appflow runs --bootstrap")
+        for handler, variables in (("status-csv", {"STATUS_BUCKET": cls.bucket}),
+                                   ("notify", {"CONFIG_TABLE": cls.table, "STATUS_TOPIC_ARN": topic})):
+            boto("lambda").create_function(
+                FunctionName=f"sfbridge-{cls.env}-{handler}", Runtime="provided.al2023", Role=role,
+                Handler=handler, Code={"ZipFile": buf.getvalue()}, Timeout=20,
+                Environment={"Variables": variables})
+        cls.url = boto("sqs").get_queue_url(QueueName=f"sfbridge-{cls.env}-stream-failures")["QueueUrl"]
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.proc:
+            cls.proc.terminate()
+            try:
+                cls.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                cls.proc.kill()
+
+    def replay(self):
+        return run(["--env", self.env, "--queue", "stream", "--yes", "--wait", "0"],
+                   env={"AWS_ENDPOINT_URL_LAMBDA": self.lambda_url})
+
+    def failure(self, handler):
+        return on_failure_record(self.env, handler, self.arn, self.shard, self.records[1], self.records[-1], 3)
+
+    def test_status_csv_writes_one_csv_per_request(self):
+        boto("sqs").send_message(QueueUrl=self.url, MessageBody=self.failure("status-csv"))
+        p = self.replay()
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        keys = sorted(o["Key"] for o in boto("s3").list_objects_v2(Bucket=self.bucket).get("Contents", []))
+        self.assertEqual([k.split("-event-")[0] for k in keys],
+                         ["status/a0B000000000001AAA", "status/a0B000000000002AAA", "status/a0B000000000003AAA"])
+        self.assertRegex(keys[1], r"-event-rejected-2026-06-01-10_00_01\.csv$")
+        body = boto("s3").get_object(Bucket=self.bucket, Key=keys[0])["Body"].read().decode()
+        self.assertTrue(body.startswith("Id,Sync_Status__c,Sync_Message__c,Synced_At__c,Sync_Event_Id__c"), body)
+        self.assertEqual(in_queue(self.url), 0)
+
+    def test_notify_replayed_twice_sends_once(self):
+        for _ in range(2):  # the same batch given up twice (or a replay of one that got through)
+            boto("sqs").send_message(QueueUrl=self.url, MessageBody=self.failure("notify"))
+        p = self.replay()
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertEqual(last_line(p), f"replay: sfbridge-{self.env}-stream-failures: replayed 2, left 0")
+        # One email per outcome: 001's marker (written by stream_setup) already says `sent`, and
+        # the second replay of 002 and 003 finds the markers the first one wrote.
+        subjects = sorted(json.loads(b)["Subject"] for b in bodies_in(self.inbox))
+        self.assertEqual(subjects, ["Config request a0B000000000002AAA: Fail (not applied)",
+                                    "Config request a0B000000000003AAA: Success (applied)"])
 
 
 class FilterContract(unittest.TestCase):
