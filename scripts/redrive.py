@@ -159,7 +159,13 @@ class Context:
     def client(self, service: str, region: str | None = None):
         key = (service, region or self.region)
         if key not in self._clients:
-            self._clients[key] = self.session.client(service, region_name=key[1])
+            config = None
+            if service == "lambda":
+                # A synchronous Invoke lasts as long as the function runs (at most 900 s); the
+                # SDK's 60 s read timeout would cut it off and retry it.
+                from botocore.config import Config
+                config = Config(read_timeout=905, connect_timeout=10)
+            self._clients[key] = self.session.client(service, region_name=key[1], config=config)
         return self._clients[key]
 
     @property
