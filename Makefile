@@ -4,13 +4,14 @@ SHELL := /bin/bash
 ARCH ?= arm64
 export ARCH
 
-.PHONY: help test lint fmt-check clippy workflows cargo-test salesforce terraform terraform-checks checkov terraform-rehearsal scripts-test preflight build-zips check-zips demo bench clean
+.PHONY: help test lint fmt-check clippy workflows cargo-test salesforce terraform terraform-checks checkov terraform-rehearsal scripts-test preflight redrive build-zips check-zips demo bench clean
 
 help:
 	@echo "make test        fmt, clippy -D warnings, unit/integration/end-to-end tests (starts/stops moto), Terraform checks"
 	@echo "make terraform   terraform fmt/validate/test, checkov, the first deployment rehearsed (moto + local AppFlow)"
-	@echo "make scripts-test the local AppFlow endpoint, the JWT, connector-profile and preflight scripts"
+	@echo "make scripts-test the local AppFlow endpoint, the JWT, connector-profile, preflight and redrive scripts"
 	@echo "make preflight ENV=dev   read-only checks of an environment before its first apply (real account)"
+	@echo "make redrive ENV=dev QUEUE=ingest|stream [CONFIRM=dev] [PEEK=N]   redrive the ingest DLQ / replay stream failures"
 	@echo "make build-zips  release bootstrap for provided.al2023 (ARCH=$(ARCH)) -> dist/<handler>.zip + manifest"
 	@echo "make check-zips  zip contents, manifest and reproducibility of dist/"
 	@echo "make demo        the whole round trip locally: Salesforce event -> DynamoDB -> status, email, Connect"
@@ -57,16 +58,28 @@ terraform-rehearsal:
 	scripts/terraform-rehearsal.sh terraform
 
 # The deployment helpers: the local AppFlow endpoint (scripts/fake-appflow.py), and
-# salesforce-jwt.sh, connector-profile.py and preflight.py against it and moto.
+# salesforce-jwt.sh, connector-profile.py and preflight.py against it and moto; the operators'
+# redrive.py against moto (with a fake for the calls moto lacks).
 scripts-test:
 	scripts/fake-appflow-test.sh
 	scripts/scripts-test.sh
+	scripts/redrive-test.sh
 
 # Read-only checks of one environment against the real account (the caller's credentials).
 ENV ?=
 preflight:
 	@test -n "$(ENV)" || { echo "usage: make preflight ENV=dev|staging|prod"; exit 2; }
 	scripts/preflight.sh $(ENV)
+
+# Redrive sfbridge-ENV-ingest-dlq (SQS message-move task) or replay sfbridge-ENV-stream-failures
+# (the stream consumers' on-failure records), with the caller's credentials. Asks first; prod
+# needs CONFIRM=prod. PEEK=N prints up to N messages first.
+QUEUE ?=
+CONFIRM ?=
+PEEK ?=
+redrive:
+	@test -n "$(ENV)" -a -n "$(QUEUE)" || { echo "usage: make redrive ENV=dev|staging|prod QUEUE=ingest|stream [CONFIRM=<env>] [PEEK=N]"; exit 2; }
+	scripts/redrive.sh $(ENV) $(QUEUE) $(if $(CONFIRM),--confirm $(CONFIRM)) $(if $(PEEK),--peek $(PEEK))
 
 build-zips:
 	scripts/build-zips.sh
