@@ -44,6 +44,16 @@ mock_provider "aws" {
   }
 }
 
+# Distinct queues, so one wired in place of the other fails.
+override_resource {
+  target = module.inbound.aws_sqs_queue.ingest
+  values = { arn = "arn:aws:sqs:eu-west-2:123456789012:sfbridge-dev-ingest", url = "https://sqs.eu-west-2.amazonaws.com/123456789012/sfbridge-dev-ingest" }
+}
+override_resource {
+  target = module.inbound.aws_sqs_queue.ingest_dlq
+  values = { arn = "arn:aws:sqs:eu-west-2:123456789012:sfbridge-dev-ingest-dlq", url = "https://sqs.eu-west-2.amazonaws.com/123456789012/sfbridge-dev-ingest-dlq" }
+}
+
 variables {
   environment = "dev"
   account_id  = "123456789012"
@@ -80,7 +90,7 @@ run "everything_is_wired_to_everything_else" {
     error_message = "Every dead-letter queue (ingest, flow-guard, stream failures, rule) and every function is alarmed."
   }
   assert {
-    condition     = module.functions.environment["ingest"].DEAD_LETTER_QUEUE_URL == module.inbound.ingest_dead_letter_queue.url && output.dead_letter_queues.ingest == "sfbridge-dev-ingest-dlq"
+    condition     = module.functions.environment["ingest"].DEAD_LETTER_QUEUE_URL == "https://sqs.eu-west-2.amazonaws.com/123456789012/sfbridge-dev-ingest-dlq" && output.dead_letter_queues.ingest == "sfbridge-dev-ingest-dlq" && output.ingest_queue.name == "sfbridge-dev-ingest"
     error_message = "ingest dead-letters to the ingest queue's dead-letter queue."
   }
   assert {
