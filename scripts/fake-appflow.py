@@ -1283,7 +1283,13 @@ class MotoGaps:
         with self._lock:
             if creating or updating:
                 kept = self.functions.setdefault(name, {})
-                kept.update({k: sent[k] for k in self.LAMBDA_KEPT if k in sent})
+                for key in (k for k in self.LAMBDA_KEPT if k in sent):
+                    # An empty setting removes it (DeadLetterConfig {"TargetArn": ""}).
+                    value = sent[key]
+                    if not value or (isinstance(value, dict) and not any(value.values())):
+                        kept.pop(key, None)
+                    else:
+                        kept[key] = value
                 return status, headers, data
             kept = dict(self.functions.get(name, {}))
         config = answer.get("Configuration", answer) if not match.group(2) else answer

@@ -560,6 +560,15 @@ class LambdaProxyTest(unittest.TestCase):
         self.assertEqual(body["errorType"], "Sandbox.Timedout")
         self.assertIn("timed out after 2.00 seconds", body["errorMessage"])
 
+    def test_function_settings_moto_drops_are_answered_back_until_removed(self):
+        dlq = moto("sqs").create_queue(QueueName=name("fn-dlq"))["QueueUrl"]
+        arn = moto("sqs").get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        self.lam.update_function_configuration(FunctionName=self.function, DeadLetterConfig={"TargetArn": arn})
+        cfg = self.lam.get_function_configuration(FunctionName=self.function)
+        self.assertEqual(cfg["DeadLetterConfig"], {"TargetArn": arn})
+        self.lam.update_function_configuration(FunctionName=self.function, DeadLetterConfig={"TargetArn": ""})
+        self.assertNotIn("DeadLetterConfig", self.lam.get_function_configuration(FunctionName=self.function))
+
     def test_sqs_redrive_policies_are_answered_back_as_set(self):
         # moto 5.2 drops RedriveAllowPolicy; the fake keeps what was set and answers it back.
         sqs = client("sqs", Env.fake_url)
