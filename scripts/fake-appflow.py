@@ -1110,13 +1110,17 @@ class MotoGaps:
          by its last part, so rules, targets and tags on them fail; and it cannot tag a rule
          on any custom bus. See events() below.
        - Lambda function settings moto does not answer back, and its unlocked updates of a
-         function's resource policy. See lambda_() below."""
+         function's resource policy. See lambda_() below.
+       - SQS: moto 5.2 neither keeps nor answers a RedriveAllowPolicy, so the provider waits
+         for a dead-letter queue's attributes until it gives up; and it answers a RedrivePolicy
+         re-serialised with spaces, which every later plan shows as a change. See sqs() below."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self.kept = {"lifecycle": {}, "policy": {}}  # subresource -> bucket -> body as written
         self.rule_tags = {}  # ARN of a rule on a custom bus -> {key: value}
         self.functions = {}  # function name -> what moto does not answer back
+        self.queues = {}  # queue name -> SQS attributes moto does not answer back
         self._policy_lock = threading.Lock()
 
     @staticmethod
@@ -1279,7 +1283,13 @@ class MotoGaps:
         with self._lock:
             if creating or updating:
                 kept = self.functions.setdefault(name, {})
-                kept.update({k: sent[k] for k in self.LAMBDA_KEPT if k in sent})
+                for key in (k for k in self.LAMBDA_KEPT if k in sent):
+                    # An empty setting removes it (DeadLetterConfig {"TargetArn": ""}).
+                    value = sent[key]
+                    if not value or (isinstance(value, dict) and not any(value.values())):
+                        kept.pop(key, None)
+                    else:
+                        kept[key] = value
                 return status, headers, data
             kept = dict(self.functions.get(name, {}))
         config = answer.get("Configuration", answer) if not match.group(2) else answer
@@ -1288,6 +1298,58 @@ class MotoGaps:
                 config[key] = value
         headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
         return status, headers, json.dumps(answer).encode()
+
+
+    # SQS (JSON protocol): what the client set of SQS_KEPT is kept here, by queue name, and put
+    # into GetQueueAttributes answers that lack it, or hold the same JSON written otherwise
+    # (AWS answers these policies as they were set); "" removes it, as in SQS.
+    SQS_KEPT = ("RedriveAllowPolicy", "RedrivePolicy")
+
+    def sqs(self, target, body, forward):
+        op = target.rsplit(".", 1)[-1] if target.startswith("AmazonSQS.") else None
+        if op not in ("CreateQueue", "SetQueueAttributes", "GetQueueAttributes", "DeleteQueue"):
+            return None
+        try:
+            params = json.loads(body or b"{}")
+        except ValueError:
+            return None
+        status, headers, data = forward(body)
+        if not 200 <= status < 300:
+            return status, headers, data
+        try:
+            answer = json.loads(data or b"{}")
+        except ValueError:
+            return status, headers, data
+        url = answer.get("QueueUrl") if op == "CreateQueue" else params.get("QueueUrl")
+        name = (url or "").rstrip("/").rsplit("/", 1)[-1]
+        with self._lock:
+            if op in ("CreateQueue", "SetQueueAttributes"):
+                kept = self.queues.setdefault(name, {})
+                for key, value in (params.get("Attributes") or {}).items():
+                    if key in self.SQS_KEPT:
+                        if value:
+                            kept[key] = value
+                        else:
+                            kept.pop(key, None)
+                return status, headers, data
+            if op == "DeleteQueue":
+                self.queues.pop(name, None)
+                return status, headers, data
+            kept = dict(self.queues.get(name, {}))
+        wanted = params.get("AttributeNames") or []
+        attributes = answer.setdefault("Attributes", {})
+        for key, value in kept.items():
+            if ("All" in wanted or key in wanted) and (key not in attributes or same_json(attributes[key], value)):
+                attributes[key] = value
+        headers = [(k, v) for k, v in headers if k.lower() != "content-length"]
+        return status, headers, json.dumps(answer).encode()
+
+
+def same_json(a, b):
+    try:
+        return json.loads(a) == json.loads(b)
+    except (TypeError, ValueError):
+        return False
 
 
 GAPS = MotoGaps()
@@ -1362,6 +1424,8 @@ def make_handler(model, appflow, runner, moto):
                     answer = GAPS.s3(self.command, self.path, self.headers, body, self.relay)
                 elif service == "events":
                     answer = GAPS.events(self.headers.get("X-Amz-Target", ""), body, self.relay)
+                elif service == "sqs":
+                    answer = GAPS.sqs(self.headers.get("X-Amz-Target", ""), body, self.relay)
                 if answer is not None:
                     status, headers, data = answer
                     return self.send(status, headers, data, head=self.command == "HEAD")

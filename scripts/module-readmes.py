@@ -1,19 +1,24 @@
 #!/usr/bin/env python3
 """Writes modules/<name>/README.md: the purpose (below) and the inputs and outputs tables taken
 from variables.tf and outputs.tf, so the tables cannot drift from the code.
-Run after changing a module's variables or outputs: python3 scripts/module-readmes.py"""
-import pathlib, re
+Run after changing a module's variables or outputs: python3 scripts/module-readmes.py
+With --check it writes nothing and fails naming each README that is not what it would write
+(scripts/terraform-checks.sh runs that)."""
+import pathlib, re, sys
+
+check = "--check" in sys.argv[1:]
+stale = []
 
 PURPOSE = {
     "bucket": "A private S3 bucket: KMS default encryption, versioning, public access blocked, TLS-only policy, expiry, plus the caller's policy statements (what AppFlow may do). Used for the large-event, status and Terraform state buckets.",
     "connection": "The Salesforce connection: the project's KMS key (with the service access AppFlow, CloudWatch Logs, alarms and EventBridge need) and the AppFlow connector profile, `JWT_BEARER` only (AppFlow refuses `CLIENT_CREDENTIALS` for Salesforce). Either an existing profile is named (`salesforce.connector_profile_name`, made from the JWT by `scripts/connector-profile.py`: the JWT is in no state, plan or CI artifact) or Terraform creates it from `salesforce_jwt_token`.",
     "store": "The config table (DESIGN.md \"The table\"): `pk`/`sk`, on demand, point-in-time recovery, a NEW_AND_OLD_IMAGES stream, TTL on `ttl`, the project's KMS key.",
     "notifications": "The status topic (notify: one message per request outcome) and the support topic (flow-guard and alarms), both under KMS, with email subscriptions; status subscriptions may filter on notify's message attributes.",
-    "functions": "One Lambda per handler name from `<package_dir>/<name>.zip` (`provided.al2023`, one architecture): its own least-privilege role, KMS-encrypted log group with retention, JSON logs, X-Ray, reserved concurrency, dead-letter queue and exactly the environment DESIGN.md names; plus the stream mappings of status-csv and notify (batch-item failures, bisect, finite retries and age, an SQS on-failure queue, a filter to request-item inserts).",
-    "inbound": "Steps 1-3: the event-triggered Salesforce `Config_Change__e` -> EventBridge flow, the partner event bus created after it and named like its source, the rule on that bus to ingest (retry policy, dead-letter queue), and the large-event bucket AppFlow may write to.",
+    "functions": "One Lambda per handler name from `<package_dir>/<name>.zip` (`provided.al2023`, one architecture): its own least-privilege role, KMS-encrypted log group with retention, JSON logs, X-Ray, reserved concurrency, a dead-letter queue for the asynchronously invoked one (flow-guard) and exactly the environment DESIGN.md names; the ingest queue's mapping to ingest (batches of 10, batch-item failures, a maximum concurrency no reservation may undercut); and the stream mappings of status-csv and notify (batch-item failures, bisect, finite retries and age, an SQS on-failure queue, a filter to request-item inserts).",
+    "inbound": "Steps 1-3: the event-triggered Salesforce `Config_Change__e` -> EventBridge flow, the partner event bus created after it and named like its source, the rule on that bus to the ingest queue (retry policy, dead-letter queue for undeliverable events), the ingest queue (KMS, 4 days, visibility six times ingest's timeout, redrive after 5 receives) and its dead-letter queue (14 days, only the ingest queue may redrive into it), queue policies that refuse plain HTTP and let only the rule send, and the large-event bucket AppFlow may write to.",
     "outbound": "Steps 8-9: the status bucket (AppFlow reads the status CSVs and writes refused rows to `errors/`; a header-only CSV keeps the source prefix from ever being empty) and the scheduled, incremental S3 -> Salesforce flow that UPDATEs the request object by `Id`.",
     "guard": "Steps 12-14: EventBridge rules sending AppFlow's deactivation and failed-run events for the managed flows to flow-guard, a periodic `{\"action\":\"check\"}`, and the activation of each flow through an `aws_lambda_invocation` of flow-guard (CRUD scope), after what it depends on exists and again when the flow changes.",
-    "monitoring": "Alarms to the support topic: messages on any dead-letter or failure queue, function errors, stream iterator age, failed AppFlow runs.",
+    "monitoring": "Alarms to the support topic: messages on any dead-letter or failure queue, a stalled ingest queue (age of its oldest event), the handlers' metrics marked `alarm` in `metrics.csv` (namespace `sfbridge`, dimension `Handler`), function errors, stream iterator age, failed AppFlow runs; and one CloudWatch dashboard per environment graphing every metric of `metrics.csv` by handler, the ingest queue, every dead-letter queue, iterator age, AppFlow runs, Lambda errors and throttles. `metrics.csv` (handler, metric, alarm, meaning) is the one list of metric names: the handlers generate their constants from it.",
     "connect": "Lets one Amazon Connect instance invoke connect-lookup (association and permission); nothing when no instance is given.",
     "github_oidc": "GitHub Actions' OIDC provider and, per environment, a read-only plan role (GitHub environment `<env>-plan`) and a deploy role (`<env>`, where prod's approval gate lives), each trusting only this repository's jobs in that environment. Used by `terraform/bootstrap`.",
     "sfbridge": "The whole system, composed once from the modules above; each environment root in `terraform/` instantiates it with its own variables.",
@@ -41,5 +46,15 @@ for name, purpose in PURPOSE.items():
     out += ["", "## Outputs", "", "| name | description |", "|---|---|"]
     for n, desc, _, _ in blocks(o, "output"):
         out.append(f"| `{n}` | {desc} |")
-    (d / "README.md").write_text("\n".join(out) + "\n")
-    print("wrote", d / "README.md")
+    text = "\n".join(out) + "\n"
+    readme = d / "README.md"
+    if check:
+        if not readme.exists() or readme.read_text() != text:
+            stale.append(str(readme))
+        continue
+    readme.write_text(text)
+    print("wrote", readme)
+
+if stale:
+    print("not what scripts/module-readmes.py writes (run it):", ", ".join(stale))
+    sys.exit(1)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Offline Terraform checks: fmt, validate of every root and module, and `terraform test`
-# (mock_provider) of every module with tests. Uses the provider mirror when this machine has
+# Offline Terraform checks: fmt, module READMEs up to date, validate of every root and module,
+# and `terraform test` (mock_provider) of every module with tests. Uses the provider mirror when this machine has
 # one, the registry otherwise. Ends with an "N passed, N failed" line (test runs + checks).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -13,6 +13,12 @@ if terraform fmt -check -recursive modules terraform tests/terraform >/dev/null;
 else
   bad "terraform fmt -check -recursive: run terraform fmt -recursive"
   terraform fmt -check -recursive modules terraform tests/terraform
+fi
+
+if out=$(python3 scripts/module-readmes.py --check 2>&1); then
+  ok "module READMEs match their variables and outputs"
+else
+  bad "module READMEs: $out"
 fi
 
 for dir in terraform/* modules/*; do

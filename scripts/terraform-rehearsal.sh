@@ -113,7 +113,7 @@ run() {
 
   if "$py" "$root/tests/terraform/rehearsal/deployed.py" "$(tf output -json function_names)" \
     "$logs/rehearsal-appflow.log"; then
-    ok "flows Active (activated by flow-guard through the IAM-propagation denial), functions, mappings, queues, the header CSV"
+    ok "flows Active (activated by flow-guard through the IAM-propagation denial), functions, mappings, the ingest queue (redrive, rule target, mapping), queues, alarms, dashboard, the header CSV"
   else
     bad "what the apply created"
   fi

@@ -1,12 +1,18 @@
 # One Lambda function per handler name, all running the same bootstrap binary (dist/<name>.zip),
 # each with its own least-privilege role, log group and environment; a dead-letter queue for the
-# handlers invoked asynchronously; and the stream mappings that feed status-csv and notify.
+# handler invoked asynchronously; the ingest queue's mapping to ingest; and the stream mappings
+# that feed status-csv and notify.
 
 locals {
-  # Only asynchronous invocations (EventBridge -> ingest, flow-guard) can dead-letter: the
-  # stream consumers are invoked synchronously by their mappings (failures go to the mapping's
-  # on-failure queue) and connect-lookup synchronously by Connect.
-  async_handlers = toset(["ingest", "flow-guard"])
+  # Only asynchronous invocations (EventBridge and Terraform -> flow-guard) can dead-letter:
+  # ingest is invoked synchronously by its queue's mapping (the queue's redrive policy
+  # dead-letters), the stream consumers by theirs (failures go to the mapping's on-failure
+  # queue) and connect-lookup by Connect.
+  async_handlers = toset(["flow-guard"])
+
+  # Seconds. connect-lookup answers Connect well inside its 8 s; the ingest queue's visibility
+  # timeout is derived from ingest's (inbound). A literal: inbound reads it before any function.
+  timeouts = { "ingest" = 30, "status-csv" = 30, "notify" = 30, "flow-guard" = 30, "connect-lookup" = 8 }
 
   # The zips and their manifest, read once. A missing file is a null here and a precondition's
   # message below, instead of a file() error from the middle of an expression.
@@ -19,8 +25,9 @@ locals {
   # The environment DESIGN.md names for each handler; nothing else (no AWS_REGION, no secrets).
   environment = {
     "ingest" = {
-      CONFIG_TABLE       = var.table.name
-      LARGE_EVENT_BUCKET = var.large_event_bucket.name
+      CONFIG_TABLE          = var.table.name
+      LARGE_EVENT_BUCKET    = var.large_event_bucket.name
+      DEAD_LETTER_QUEUE_URL = var.ingest_queue.dead_letter_url
     }
     "status-csv" = {
       STATUS_BUCKET = var.status_bucket.name
@@ -75,6 +82,21 @@ locals {
         Effect   = "Allow"
         Action   = ["s3:GetObject"]
         Resource = "${var.large_event_bucket.arn}/*"
+      },
+      {
+        # What Lambda's poller needs for an SQS event source (the AWSLambdaSQSQueueExecutionRole
+        # managed policy); it deletes what ingest handled and leaves the rest to the visibility
+        # timeout, so no sqs:ChangeMessageVisibility.
+        Sid      = "ConsumeTheIngestQueue"
+        Effect   = "Allow"
+        Action   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
+        Resource = var.ingest_queue.arn
+      },
+      {
+        Sid      = "DeadLetterWhatCanNeverBeReported"
+        Effect   = "Allow"
+        Action   = ["sqs:SendMessage"]
+        Resource = var.ingest_queue.dead_letter_arn
       },
       local.use_key,
     ]
@@ -239,7 +261,7 @@ resource "aws_lambda_function" "this" {
   filename                       = "${var.package_dir}/${each.key}.zip"
   source_code_hash               = local.zip_hashes[each.key]
   memory_size                    = var.memory_size
-  timeout                        = each.key == "connect-lookup" ? 8 : 30
+  timeout                        = local.timeouts[each.key]
   reserved_concurrent_executions = lookup(var.reserved_concurrency, each.key, -1)
   kms_key_arn                    = var.kms_key_arn
 
@@ -285,14 +307,40 @@ resource "aws_lambda_function" "this" {
   }
 }
 
-# Asynchronous invocations (EventBridge -> ingest, flow-guard): a few retries, then the DLQ,
-# where the event is kept whole with its errorType and message.
+# Asynchronous invocations (flow-guard): a few retries, then the DLQ, where the event is kept
+# whole with its errorType and message.
 resource "aws_lambda_function_event_invoke_config" "this" {
   for_each = local.async_handlers
 
   function_name                = aws_lambda_function.this[each.key].function_name
   maximum_retry_attempts       = 2
   maximum_event_age_in_seconds = 21600
+}
+
+# The ingest queue feeds ingest in batches; ingest answers batchItemFailures, so only the
+# records to retry go back to the queue (DESIGN.md step 3).
+resource "aws_lambda_event_source_mapping" "ingest" {
+  event_source_arn                   = var.ingest_queue.arn
+  function_name                      = aws_lambda_function.this["ingest"].arn
+  batch_size                         = 10
+  maximum_batching_window_in_seconds = 1
+  function_response_types            = ["ReportBatchItemFailures"]
+
+  # A cap on ingest's concurrency from this queue (and so on DynamoDB writes); events wait in
+  # the queue instead of being throttled.
+  scaling_config {
+    maximum_concurrency = var.ingest_max_concurrency
+  }
+
+  lifecycle {
+    # AWS: a function's reserved concurrency must be at least the maximum concurrency of its
+    # SQS event sources, or Lambda throttles the mapping's invocations ("Configuring scaling
+    # behavior for SQS event source mappings").
+    precondition {
+      condition     = lookup(var.reserved_concurrency, "ingest", var.ingest_max_concurrency) >= var.ingest_max_concurrency
+      error_message = "reserved_concurrency[\"ingest\"] (${lookup(var.reserved_concurrency, "ingest", 0)}) is below ingest_max_concurrency (${var.ingest_max_concurrency}): Lambda would throttle the queue's invocations. Reserve at least as many, or lower ingest_max_concurrency."
+    }
+  }
 }
 
 resource "aws_lambda_event_source_mapping" "stream" {

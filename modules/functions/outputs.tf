@@ -13,6 +13,11 @@ output "dead_letter_queues" {
   value       = { for k, q in aws_sqs_queue.dlq : k => { name = q.name, arn = q.arn } }
 }
 
+output "timeouts" {
+  description = "Function timeout (seconds) by handler name."
+  value       = local.timeouts
+}
+
 output "stream_failure_queue" {
   description = "Where stream records that exhausted their retries go."
   value       = { name = aws_sqs_queue.stream_failures.name, arn = aws_sqs_queue.stream_failures.arn }

@@ -41,6 +41,27 @@ variable "large_event_bucket" {
   })
 }
 
+variable "ingest_queue" {
+  description = "The ingest queue (ingest's event source) and its dead-letter queue (DEAD_LETTER_QUEUE_URL)."
+  type = object({
+    arn             = string
+    dead_letter_arn = string
+    dead_letter_url = string
+  })
+}
+
+variable "ingest_max_concurrency" {
+  description = "At most this many ingest invocations at once from the ingest queue (scaling_config.maximum_concurrency); a reservation for ingest must be at least this."
+  type        = number
+  default     = 5
+
+  validation {
+    # The Lambda API's MaximumConcurrency range (botocore lambda model: min 2, max 1000).
+    condition     = var.ingest_max_concurrency >= 2 && var.ingest_max_concurrency <= 1000 && floor(var.ingest_max_concurrency) == var.ingest_max_concurrency
+    error_message = "ingest_max_concurrency must be a whole number from 2 to 1000 (the Lambda API's range for an SQS event source)."
+  }
+}
+
 variable "status_bucket" {
   description = "Where status-csv writes and the scheduled AppFlow flow reads."
   type = object({

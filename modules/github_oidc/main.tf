@@ -44,8 +44,9 @@ locals {
       "arn:aws:events:*:${local.acct}:rule/${var.name_prefix}-${env}-*",
       "arn:aws:events:*:${local.acct}:rule/aws.partner/appflow/salesforce.com/${local.acct}/${var.name_prefix}-${env}-events/*",
     ]
-    alarms     = "arn:aws:cloudwatch:*:${local.acct}:alarm:${var.name_prefix}-${env}-*"
-    dashboards = "arn:aws:cloudwatch::${local.acct}:dashboard/${var.name_prefix}-${env}-*"
+    alarms = "arn:aws:cloudwatch:*:${local.acct}:alarm:${var.name_prefix}-${env}-*"
+    # The environment's dashboard is named like its prefix (modules/monitoring).
+    dashboards = ["arn:aws:cloudwatch::${local.acct}:dashboard/${var.name_prefix}-${env}", "arn:aws:cloudwatch::${local.acct}:dashboard/${var.name_prefix}-${env}-*"]
     connect    = [for id in compact([lookup(var.connect_instance_ids, env, null)]) : "arn:aws:connect:*:${local.acct}:instance/${id}"]
     tagged     = { StringEquals = { "aws:ResourceTag/Environment" = env } }
     # Lambda passes the mapping's function in lambda:FunctionArn (mapping ARNs carry only a UUID).

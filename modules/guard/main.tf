@@ -1,7 +1,7 @@
 # Steps 12-14: AppFlow's failure events and a periodic health check invoke flow-guard, and
 # Terraform activates both flows through it (the provider's flow_status is read-only). An
 # activation runs after everything named in activation_after exists (the partner bus, its rule,
-# the rule's target and the invoke permission, for the event flow) and again, in place,
+# the rule's target and the queue policies, for the event flow) and again, in place,
 # whenever its flow's definition changes.
 
 resource "aws_cloudwatch_event_rule" "deactivated" {

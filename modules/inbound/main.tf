@@ -1,7 +1,8 @@
 # Steps 1-3: the event-triggered AppFlow flow (Salesforce Config_Change__e -> EventBridge
 # partner source), the partner event bus (created after the flow, named like its source), the
-# rule on it that invokes ingest (retry policy and a dead-letter queue on the target), and the
-# large-event bucket AppFlow writes oversized events to.
+# rule on it that sends to the ingest queue (retry policy and a dead-letter queue on the
+# target), the ingest queue and its dead-letter queue, and the large-event bucket AppFlow
+# writes oversized events to.
 
 locals {
   flow_name = "${var.name_prefix}-events"
@@ -11,6 +12,22 @@ locals {
   partner_source = "aws.partner/appflow/salesforce.com/${var.account_id}/${local.flow_name}"
   bucket_name    = "${var.name_prefix}-large-events-${var.account_id}"
   large_prefix   = "large-events"
+  # ARNs from names: the queue and its DLQ name each other (redrive and redrive-allow policies).
+  queue_name = "${var.name_prefix}-ingest"
+  queue_arn  = "arn:aws:sqs:${var.region}:${var.account_id}:${local.queue_name}"
+  dlq_name   = "${var.name_prefix}-ingest-dlq"
+  # Lambda recommends a maxReceiveCount of at least 5 for an SQS event source; the DLQ keeps
+  # messages longer than the source (SQS keeps a message's enqueue time when it moves).
+  max_receive_count    = 5
+  queue_retention_days = 4
+  # Every queue policy here refuses plain HTTP, like the buckets' policies.
+  tls_only = {
+    Sid       = "TlsOnly"
+    Effect    = "Deny"
+    Principal = "*"
+    Action    = "sqs:*"
+    Condition = { Bool = { "aws:SecureTransport" = "false" } }
+  }
   # Everything the flow's definition is made of (flow_revision): what the resource below reads.
   flow_inputs = [local.flow_name, var.kms_key_arn, var.connector_profile_name, var.event_object, local.partner_source, local.bucket_name, local.large_prefix]
 }
@@ -117,7 +134,7 @@ resource "aws_cloudwatch_event_target" "ingest" {
 
   rule           = aws_cloudwatch_event_rule.ingest[0].name
   event_bus_name = aws_cloudwatch_event_bus.partner[0].name
-  arn            = var.ingest_function_arn
+  arn            = aws_sqs_queue.ingest.arn
 
   retry_policy {
     maximum_event_age_in_seconds = 86400
@@ -127,19 +144,72 @@ resource "aws_cloudwatch_event_target" "ingest" {
   dead_letter_config {
     arn = aws_sqs_queue.rule_dlq.arn
   }
+
+  # Point the rule at the queue only once EventBridge may send to it.
+  depends_on = [aws_sqs_queue_policy.ingest]
 }
 
-resource "aws_lambda_permission" "ingest" {
-  count = var.create_flow ? 1 : 0
+# The buffer between the partner bus and ingest (DESIGN.md step 3): events wait here through an
+# outage of ingest or DynamoDB for as long as the retention, and move to the DLQ after
+# five failed receives. It exists without AppFlow too: the catch-up path feeds it.
+resource "aws_sqs_queue" "ingest" {
+  name                      = local.queue_name
+  kms_master_key_id         = var.kms_key_arn
+  message_retention_seconds = local.queue_retention_days * 86400
+  # AWS: at least six times the function's timeout, so a throttled batch can be retried before
+  # its messages reappear ("Creating and configuring an Amazon SQS event source mapping").
+  visibility_timeout_seconds = 6 * var.ingest_timeout_seconds
+  redrive_policy = jsonencode({
+    deadLetterTargetArn = aws_sqs_queue.ingest_dlq.arn
+    maxReceiveCount     = local.max_receive_count
+  })
 
-  statement_id  = "PartnerBusInvokesIngest"
-  action        = "lambda:InvokeFunction"
-  function_name = var.ingest_function_name
-  principal     = "events.amazonaws.com"
-  source_arn    = aws_cloudwatch_event_rule.ingest[0].arn
+  tags = var.tags
 }
 
-# Events EventBridge could not deliver to ingest at all.
+# Events ingest can never report (it sends them here with a reason) and events that failed
+# five times: alarmed, and redriven from here by an operator.
+resource "aws_sqs_queue" "ingest_dlq" {
+  name                      = local.dlq_name
+  kms_master_key_id         = var.kms_key_arn
+  message_retention_seconds = 1209600 # 14 days, the SQS maximum: longer than the source's
+  redrive_allow_policy = jsonencode({
+    redrivePermission = "byQueue"
+    sourceQueueArns   = [local.queue_arn]
+  })
+
+  tags = var.tags
+}
+
+resource "aws_sqs_queue_policy" "ingest" {
+  queue_url = aws_sqs_queue.ingest.id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = concat(
+      [merge(local.tls_only, { Resource = aws_sqs_queue.ingest.arn })],
+      [for rule in aws_cloudwatch_event_rule.ingest : {
+        # EventBridge sends with this resource policy, not a role ("Using resource-based
+        # policies for Amazon EventBridge": no RoleArn for SQS targets), for this rule only.
+        Sid       = "PartnerBusRuleSends"
+        Effect    = "Allow"
+        Principal = { Service = "events.amazonaws.com" }
+        Action    = "sqs:SendMessage"
+        Resource  = aws_sqs_queue.ingest.arn
+        Condition = { ArnEquals = { "aws:SourceArn" = rule.arn } }
+      }],
+    )
+  })
+}
+
+resource "aws_sqs_queue_policy" "ingest_dlq" {
+  queue_url = aws_sqs_queue.ingest_dlq.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [merge(local.tls_only, { Resource = aws_sqs_queue.ingest_dlq.arn })]
+  })
+}
+
+# Events EventBridge could not deliver to the ingest queue at all.
 resource "aws_sqs_queue" "rule_dlq" {
   name                      = "${var.name_prefix}-config-change-dlq"
   kms_master_key_id         = var.kms_key_arn
@@ -155,6 +225,7 @@ resource "aws_sqs_queue_policy" "rule_dlq" {
   policy = jsonencode({
     Version = "2012-10-17"
     Statement = [
+      merge(local.tls_only, { Resource = aws_sqs_queue.rule_dlq.arn }),
       {
         Sid       = "EventBridgeDeadLetters"
         Effect    = "Allow"

@@ -24,18 +24,33 @@ output "event_bus_name" {
 }
 
 output "activation_prerequisites" {
-  description = "What must exist before the event flow is activated: the flow, the partner bus, the rule, its target and the permission to invoke ingest (ids; empty without AppFlow)."
-  value = compact([
+  description = "What must exist before the event flow is activated: the flow, the partner bus, the rule, its target and the queue policies that let EventBridge send (ids; empty without AppFlow)."
+  value = var.create_flow ? compact([
     try(aws_appflow_flow.events[0].arn, ""),
     try(aws_cloudwatch_event_bus.partner[0].arn, ""),
     try(aws_cloudwatch_event_rule.ingest[0].arn, ""),
     try(aws_cloudwatch_event_target.ingest[0].id, ""),
-    try(aws_lambda_permission.ingest[0].id, ""),
+    aws_sqs_queue_policy.ingest.id,
     try(aws_sqs_queue_policy.rule_dlq[0].id, ""),
-  ])
+  ]) : []
+}
+
+output "ingest_queue" {
+  description = "The ingest queue (ingest's event source): name, ARN, URL and visibility timeout."
+  value = {
+    name                       = aws_sqs_queue.ingest.name
+    arn                        = aws_sqs_queue.ingest.arn
+    url                        = aws_sqs_queue.ingest.url
+    visibility_timeout_seconds = aws_sqs_queue.ingest.visibility_timeout_seconds
+  }
+}
+
+output "ingest_dead_letter_queue" {
+  description = "The ingest queue's dead-letter queue (DEAD_LETTER_QUEUE_URL): name, ARN and URL."
+  value       = { name = aws_sqs_queue.ingest_dlq.name, arn = aws_sqs_queue.ingest_dlq.arn, url = aws_sqs_queue.ingest_dlq.url }
 }
 
 output "rule_dead_letter_queue" {
-  description = "Events EventBridge could not deliver to ingest."
+  description = "Events EventBridge could not deliver to the ingest queue."
   value       = { name = aws_sqs_queue.rule_dlq.name, arn = aws_sqs_queue.rule_dlq.arn }
 }

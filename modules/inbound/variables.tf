@@ -39,18 +39,19 @@ variable "event_object" {
   }
 }
 
-variable "ingest_function_arn" {
-  description = "The ingest function the rule invokes."
-  type        = string
-}
+variable "ingest_timeout_seconds" {
+  description = "The ingest function's timeout: the queue's visibility timeout is six times it."
+  type        = number
 
-variable "ingest_function_name" {
-  description = "The ingest function's name (for the invoke permission)."
-  type        = string
+  validation {
+    # Lambda's maximum timeout; six times it stays under SQS's 12-hour visibility maximum.
+    condition     = var.ingest_timeout_seconds >= 1 && var.ingest_timeout_seconds <= 900
+    error_message = "ingest_timeout_seconds must be between 1 and 900 (Lambda's limit)."
+  }
 }
 
 variable "create_flow" {
-  description = "Create the AppFlow flow, partner bus and rule (off only for emulator tests, which have no AppFlow)."
+  description = "Create the AppFlow flow, partner bus and rule (off only for emulator tests, which have no AppFlow); the ingest queue exists either way."
   type        = bool
   default     = true
 }

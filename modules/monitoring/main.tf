@@ -1,5 +1,15 @@
 # Alarms to the support topic: any message on a dead-letter queue, function errors, stream
-# iterator age (status and emails falling behind), and failed AppFlow runs.
+# iterator age (status and emails falling behind), failed AppFlow runs, a stalled ingest queue,
+# and the handlers' own metrics that mean something was lost or needs a person; and one
+# dashboard of the whole flow.
+
+locals {
+  # The one list of metric names (DESIGN.md "Metrics"); the handlers' constants are generated
+  # from the same file.
+  metrics  = csvdecode(file("${path.module}/metrics.csv"))
+  handlers = distinct([for m in local.metrics : m.handler])
+  alarmed  = { for m in local.metrics : "${m.handler}-${m.metric}" => m if m.alarm == "alarm" }
+}
 
 resource "aws_cloudwatch_metric_alarm" "queue" {
   for_each = var.queues
@@ -17,6 +27,47 @@ resource "aws_cloudwatch_metric_alarm" "queue" {
   treat_missing_data  = "notBreaching"
   alarm_actions       = [var.alarm_topic_arn]
   ok_actions          = [var.alarm_topic_arn]
+
+  tags = var.tags
+}
+
+# The oldest event waiting for ingest: the event path is stalled (ingest failing or throttled,
+# the mapping disabled) long before the retention drops anything.
+resource "aws_cloudwatch_metric_alarm" "ingest_queue_age" {
+  alarm_name          = "${var.name_prefix}-ingest-queue-age"
+  alarm_description   = "Events have waited over ${var.max_ingest_queue_age_seconds} s on ${var.ingest_queue_name}: ingest is not keeping up or not running. Check its errors, throttles and event source mapping; the queue keeps events for 4 days."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateAgeOfOldestMessage"
+  dimensions          = { QueueName = var.ingest_queue_name }
+  statistic           = "Maximum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = var.max_ingest_queue_age_seconds
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [var.alarm_topic_arn]
+  ok_actions          = [var.alarm_topic_arn]
+
+  tags = var.tags
+}
+
+# One alarm per metric marked `alarm` in metrics.csv (handlers write them as EMF: namespace
+# sfbridge, dimension Handler).
+resource "aws_cloudwatch_metric_alarm" "metric" {
+  for_each = local.alarmed
+
+  alarm_name          = "${var.name_prefix}-${each.value.handler}-${each.value.metric}"
+  alarm_description   = "${each.value.handler} ${each.value.metric}: ${each.value.meaning}. Read its log group /aws/lambda/${var.name_prefix}-${each.value.handler} for the records concerned."
+  namespace           = "sfbridge"
+  metric_name         = each.value.metric
+  dimensions          = { Handler = each.value.handler }
+  statistic           = "Sum"
+  period              = 300
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [var.alarm_topic_arn]
 
   tags = var.tags
 }
@@ -76,4 +127,70 @@ resource "aws_cloudwatch_metric_alarm" "flow_failures" {
   alarm_actions       = [var.alarm_topic_arn]
 
   tags = var.tags
+}
+
+# One dashboard per environment, in the order an event travels. Body: "Dashboard Body Structure
+# and Syntax" (CloudWatch API Reference); metric widgets name their region.
+locals {
+  graph = { view = "timeSeries", stacked = false, region = var.region, period = 300 }
+
+  graphs = concat(
+    [for h in local.handlers : merge(local.graph, {
+      title   = "${h}: outcomes (count per 5 min)"
+      stat    = "Sum"
+      metrics = [for m in local.metrics : ["sfbridge", m.metric, "Handler", h] if m.handler == h]
+    })],
+    [
+      merge(local.graph, {
+        title   = "Ingest queue: events waiting"
+        stat    = "Maximum"
+        metrics = [for name in ["ApproximateNumberOfMessagesVisible", "ApproximateNumberOfMessagesNotVisible"] : ["AWS/SQS", name, "QueueName", var.ingest_queue_name]]
+      }),
+      merge(local.graph, {
+        title       = "Ingest queue: age of the oldest event (s)"
+        stat        = "Maximum"
+        metrics     = [["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", var.ingest_queue_name]]
+        annotations = { horizontal = [{ label = "alarm", value = var.max_ingest_queue_age_seconds }] }
+      }),
+      merge(local.graph, {
+        title   = "Dead-letter and failure queues: messages"
+        stat    = "Maximum"
+        metrics = [for q in values(var.queues) : ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", q]]
+      }),
+      merge(local.graph, {
+        title   = "Stream consumers: iterator age (ms)"
+        stat    = "Maximum"
+        metrics = [for f in values(var.stream_functions) : ["AWS/Lambda", "IteratorAge", "FunctionName", f]]
+      }),
+    ],
+    # AppFlow's metrics: "Monitoring Amazon AppFlow with Amazon CloudWatch" (dimension FlowName).
+    [for f in var.flow_names : merge(local.graph, {
+      title   = "AppFlow runs: ${f}"
+      stat    = "Sum"
+      metrics = [for name in ["FlowExecutionsStarted", "FlowExecutionsSucceeded", "FlowExecutionsFailed"] : ["AWS/AppFlow", name, "FlowName", f]]
+    })],
+    [for name in ["Errors", "Throttles"] : merge(local.graph, {
+      title   = "Lambda ${lower(name)}"
+      stat    = "Sum"
+      metrics = [for f in values(var.functions) : ["AWS/Lambda", name, "FunctionName", f]]
+    })],
+  )
+
+  dashboard = {
+    widgets = concat(
+      [{
+        type       = "text", x = 0, y = 0, width = 24, height = 2
+        properties = { markdown = "## ${var.name_prefix}\nSalesforce -> AppFlow -> partner bus -> ingest queue -> ingest -> table -> status-csv, notify. Made by Terraform (modules/monitoring): changes made here are overwritten. Alarms go to the support topic; README \"Reading the alarms\" says what to do." }
+      }],
+      [for i, g in local.graphs : {
+        type       = "metric", x = (i % 2) * 12, y = 2 + floor(i / 2) * 6, width = 12, height = 6
+        properties = g
+      }],
+    )
+  }
+}
+
+resource "aws_cloudwatch_dashboard" "this" {
+  dashboard_name = var.name_prefix
+  dashboard_body = jsonencode(local.dashboard)
 }

@@ -3,6 +3,11 @@ variable "name_prefix" {
   type        = string
 }
 
+variable "region" {
+  description = "AWS region of the metrics (every dashboard graph names it)."
+  type        = string
+}
+
 variable "alarm_topic_arn" {
   description = "Where alarms go (the support topic)."
   type        = string
@@ -11,6 +16,23 @@ variable "alarm_topic_arn" {
 variable "queues" {
   description = "Dead-letter and failure queues to watch: alarm key -> queue name."
   type        = map(string)
+}
+
+variable "ingest_queue_name" {
+  description = "The ingest queue: its depth and age are graphed, its age alarmed."
+  type        = string
+}
+
+variable "max_ingest_queue_age_seconds" {
+  description = "Age of the oldest event on the ingest queue above which the event path is stalled."
+  type        = number
+  default     = 900
+
+  validation {
+    # Well under the queue's 4-day retention, and at least one alarm period.
+    condition     = var.max_ingest_queue_age_seconds >= 300 && var.max_ingest_queue_age_seconds <= 86400
+    error_message = "max_ingest_queue_age_seconds must be between 300 (one alarm period) and 86400 (a day, well inside the queue's retention)."
+  }
 }
 
 variable "functions" {

@@ -42,8 +42,7 @@ module "inbound" {
   region                 = var.region
   kms_key_arn            = module.connection.kms_key_arn
   connector_profile_name = module.connection.connector_profile_name
-  ingest_function_arn    = module.functions.function_arns["ingest"]
-  ingest_function_name   = module.functions.function_names["ingest"]
+  ingest_timeout_seconds = module.functions.timeouts["ingest"]
   create_flow            = var.create_appflow
   force_destroy          = var.force_destroy
 }
@@ -73,8 +72,14 @@ module "functions" {
   table              = { name = module.store.table_name, arn = module.store.table_arn, stream_arn = module.store.table_stream_arn }
   large_event_bucket = module.inbound.large_event_bucket
   status_bucket      = module.outbound.status_bucket
-  status_topic_arn   = module.notifications.status_topic_arn
-  support_topic_arn  = module.notifications.support_topic_arn
+  ingest_queue = {
+    arn             = module.inbound.ingest_queue.arn
+    dead_letter_arn = module.inbound.ingest_dead_letter_queue.arn
+    dead_letter_url = module.inbound.ingest_dead_letter_queue.url
+  }
+  ingest_max_concurrency = var.ingest_max_concurrency
+  status_topic_arn       = module.notifications.status_topic_arn
+  support_topic_arn      = module.notifications.support_topic_arn
   # Names and ARNs built from names: no function waits for a flow (which waits for Salesforce),
   # so connect-lookup and the rest deploy before Salesforce is ready.
   managed_flows = [
@@ -99,7 +104,7 @@ module "guard" {
       arn      = module.inbound.flow_arn
       revision = module.inbound.flow_revision
       # AppFlow activates an event flow only once its partner source has an event bus; and
-      # what it then sends must have somewhere to go: the rule, its target, the permission.
+      # what it then sends must have somewhere to go: the rule, its target, the queue policy.
       activation_after = module.inbound.activation_prerequisites
     }
     status = {
@@ -116,17 +121,29 @@ module "monitoring" {
   source = "../monitoring"
 
   name_prefix     = local.name_prefix
+  region          = var.region
   alarm_topic_arn = module.notifications.support_topic_arn
   queues = merge(
     { for k, q in module.functions.dead_letter_queues : "${k}-dlq" => q.name },
     {
+      "ingest-dlq"        = module.inbound.ingest_dead_letter_queue.name
       "stream-failures"   = module.functions.stream_failure_queue.name
       "config-change-dlq" = module.inbound.rule_dead_letter_queue.name
     },
   )
-  functions        = module.functions.function_names
-  stream_functions = { for k in ["status-csv", "notify"] : k => module.functions.function_names[k] }
-  flow_names       = [module.inbound.flow_name, module.outbound.flow_name]
+  ingest_queue_name            = module.inbound.ingest_queue.name
+  max_ingest_queue_age_seconds = var.max_ingest_queue_age_seconds
+  functions                    = module.functions.function_names
+  stream_functions             = { for k in ["status-csv", "notify"] : k => module.functions.function_names[k] }
+  flow_names                   = [module.inbound.flow_name, module.outbound.flow_name]
+}
+
+# ingest's dead-letter queue was the functions module's (async invocations) and is now the
+# ingest queue's (inbound), with the same name: moving it keeps the queue and its messages.
+# Deleting and recreating it instead would fail, as SQS refuses a deleted queue's name for 60 s.
+moved {
+  from = module.functions.aws_sqs_queue.dlq["ingest"]
+  to   = module.inbound.aws_sqs_queue.ingest_dlq
 }
 
 module "connect" {

@@ -33,12 +33,26 @@ output "topics" {
   value       = { status = module.notifications.status_topic_arn, support = module.notifications.support_topic_arn }
 }
 
+output "ingest_queue" {
+  description = "The ingest queue (events waiting for ingest): name and URL."
+  value       = { name = module.inbound.ingest_queue.name, url = module.inbound.ingest_queue.url }
+}
+
 output "dead_letter_queues" {
-  description = "Where unhandled events wait, by function, plus the stream and rule failures."
+  description = "Where unhandled events wait: ingest's (the ingest queue's), flow-guard's, the stream and rule failures."
   value = merge(
     { for k, q in module.functions.dead_letter_queues : k => q.name },
-    { stream_failures = module.functions.stream_failure_queue.name, config_change = module.inbound.rule_dead_letter_queue.name },
+    {
+      ingest          = module.inbound.ingest_dead_letter_queue.name
+      stream_failures = module.functions.stream_failure_queue.name
+      config_change   = module.inbound.rule_dead_letter_queue.name
+    },
   )
+}
+
+output "dashboard_name" {
+  description = "The environment's CloudWatch dashboard."
+  value       = module.monitoring.dashboard_name
 }
 
 output "kms_key_arn" {

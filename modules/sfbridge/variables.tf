@@ -74,6 +74,18 @@ variable "reserved_concurrency" {
   default     = {}
 }
 
+variable "ingest_max_concurrency" {
+  description = "At most this many ingest invocations at once from the ingest queue (2-1000); a reservation for ingest must be at least this."
+  type        = number
+  default     = 5
+}
+
+variable "max_ingest_queue_age_seconds" {
+  description = "Age of the oldest event on the ingest queue above which the stalled-queue alarm fires."
+  type        = number
+  default     = 900
+}
+
 variable "salesforce_request_object" {
   description = "The Salesforce object the status rows update."
   type        = string

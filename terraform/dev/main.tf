@@ -35,19 +35,20 @@ provider "aws" {
 module "sfbridge" {
   source = "../../modules/sfbridge"
 
-  environment          = var.environment
-  account_id           = var.account_id
-  region               = var.region
-  architecture         = var.architecture
-  package_dir          = var.package_dir
-  salesforce           = var.salesforce
-  salesforce_jwt_token = var.salesforce_jwt_token
-  status_subscriptions = var.status_subscriptions
-  support_emails       = var.support_emails
-  reserved_concurrency = var.reserved_concurrency
-  create_appflow       = var.create_appflow
-  connect_instance_id  = var.connect_instance_id
-  max_reactivations    = var.max_reactivations
-  deletion_protection  = var.deletion_protection
-  force_destroy        = var.force_destroy
+  environment            = var.environment
+  account_id             = var.account_id
+  region                 = var.region
+  architecture           = var.architecture
+  package_dir            = var.package_dir
+  salesforce             = var.salesforce
+  salesforce_jwt_token   = var.salesforce_jwt_token
+  status_subscriptions   = var.status_subscriptions
+  support_emails         = var.support_emails
+  reserved_concurrency   = var.reserved_concurrency
+  ingest_max_concurrency = var.ingest_max_concurrency
+  create_appflow         = var.create_appflow
+  connect_instance_id    = var.connect_instance_id
+  max_reactivations      = var.max_reactivations
+  deletion_protection    = var.deletion_protection
+  force_destroy          = var.force_destroy
 }

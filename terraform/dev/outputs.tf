@@ -18,7 +18,17 @@ output "topics" {
   value       = module.sfbridge.topics
 }
 
+output "ingest_queue" {
+  description = "The queue events wait on for ingest (name and URL)."
+  value       = module.sfbridge.ingest_queue
+}
+
 output "dead_letter_queues" {
   description = "Where unhandled events wait."
   value       = module.sfbridge.dead_letter_queues
+}
+
+output "dashboard_name" {
+  description = "The environment's CloudWatch dashboard."
+  value       = module.sfbridge.dashboard_name
 }

@@ -49,6 +49,12 @@ variable "reserved_concurrency" {
   default     = {}
 }
 
+variable "ingest_max_concurrency" {
+  description = "At most this many ingest invocations at once from the ingest queue (2-1000); a reservation for ingest must be at least this."
+  type        = number
+  default     = 5
+}
+
 variable "create_appflow" {
   description = "Create the AppFlow flows (and activate them). false brings up the AWS side before Salesforce is ready."
   type        = bool

@@ -14,3 +14,6 @@ max_reactivations   = 3
 # Caps per handler. Lambda keeps a minimum of unreserved concurrency per account: this needs a
 # raised concurrency quota (new accounts have 10 in all); make preflight ENV=prod checks it.
 reserved_concurrency = { "ingest" = 10, "status-csv" = 5, "notify" = 5, "flow-guard" = 2, "connect-lookup" = 50 }
+# The ingest queue's mapping may use all of ingest's reservation (never more: AWS says a
+# reservation below the mapping's maximum concurrency throttles it).
+ingest_max_concurrency = 10

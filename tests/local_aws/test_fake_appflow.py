@@ -560,6 +560,32 @@ class LambdaProxyTest(unittest.TestCase):
         self.assertEqual(body["errorType"], "Sandbox.Timedout")
         self.assertIn("timed out after 2.00 seconds", body["errorMessage"])
 
+    def test_function_settings_moto_drops_are_answered_back_until_removed(self):
+        dlq = moto("sqs").create_queue(QueueName=name("fn-dlq"))["QueueUrl"]
+        arn = moto("sqs").get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        self.lam.update_function_configuration(FunctionName=self.function, DeadLetterConfig={"TargetArn": arn})
+        cfg = self.lam.get_function_configuration(FunctionName=self.function)
+        self.assertEqual(cfg["DeadLetterConfig"], {"TargetArn": arn})
+        self.lam.update_function_configuration(FunctionName=self.function, DeadLetterConfig={"TargetArn": ""})
+        self.assertNotIn("DeadLetterConfig", self.lam.get_function_configuration(FunctionName=self.function))
+
+    def test_sqs_redrive_policies_are_answered_back_as_set(self):
+        # moto 5.2 drops RedriveAllowPolicy; the fake keeps what was set and answers it back.
+        sqs = client("sqs", Env.fake_url)
+        policy = json.dumps({"redrivePermission": "byQueue",
+                             "sourceQueueArns": [f"arn:aws:sqs:us-east-1:123456789012:{name('src')}"]})
+        dlq = name("dlq")
+        url = sqs.create_queue(QueueName=dlq, Attributes={"RedriveAllowPolicy": policy})["QueueUrl"]
+        self.assertEqual(sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]["RedriveAllowPolicy"], policy)
+        self.assertNotIn("RedriveAllowPolicy", sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"])
+        sqs.set_queue_attributes(QueueUrl=url, Attributes={"RedriveAllowPolicy": ""})
+        self.assertNotIn("RedriveAllowPolicy", sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"])
+        self.assertEqual(moto("sqs").get_queue_url(QueueName=dlq)["QueueUrl"].rsplit("/", 1)[-1], dlq)
+        # A RedrivePolicy comes back as it was set (moto re-serialises it with spaces).
+        redrive = json.dumps({"deadLetterTargetArn": sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"], "maxReceiveCount": 5}, separators=(",", ":"))
+        src = sqs.create_queue(QueueName=name("src"), Attributes={"RedrivePolicy": redrive})["QueueUrl"]
+        self.assertEqual(sqs.get_queue_attributes(QueueUrl=src, AttributeNames=["RedrivePolicy"])["Attributes"]["RedrivePolicy"], redrive)
+
     def test_other_services_are_forwarded(self):
         s3 = client("s3", Env.fake_url, s3={"addressing_style": "path"})
         bucket = name("fwd")

@@ -1,5 +1,6 @@
 # Wiring of the functions module: each function's environment is what DESIGN.md names, each
-# role can touch only what its handler may, and the stream mappings report batch-item failures.
+# role can touch only what its handler may, and the queue and stream mappings report batch-item
+# failures.
 
 mock_provider "aws" {
   mock_data "aws_iam_policy_document" {
@@ -38,6 +39,11 @@ variables {
     { name = "sfbridge-test-events", arn = "arn:aws:appflow:eu-west-2:123456789012:flow/sfbridge-test-events" },
     { name = "sfbridge-test-status", arn = "arn:aws:appflow:eu-west-2:123456789012:flow/sfbridge-test-status" },
   ]
+  ingest_queue = {
+    arn             = "arn:aws:sqs:eu-west-2:123456789012:sfbridge-test-ingest"
+    dead_letter_arn = "arn:aws:sqs:eu-west-2:123456789012:sfbridge-test-ingest-dlq"
+    dead_letter_url = "https://sqs.eu-west-2.amazonaws.com/123456789012/sfbridge-test-ingest-dlq"
+  }
 }
 
 run "one_function_per_handler_from_its_zip" {
@@ -60,14 +66,14 @@ run "one_function_per_handler_from_its_zip" {
     error_message = "X-Ray, JSON logs and KMS-encrypted environments on every function."
   }
   assert {
-    condition     = alltrue([for k in ["ingest", "flow-guard"] : aws_lambda_function.this[k].dead_letter_config[0].target_arn == aws_sqs_queue.dlq[k].arn])
-    error_message = "The asynchronously invoked functions (ingest, flow-guard) have their own dead-letter queue."
+    condition     = aws_lambda_function.this["flow-guard"].dead_letter_config[0].target_arn == aws_sqs_queue.dlq["flow-guard"].arn && toset(keys(aws_lambda_function_event_invoke_config.this)) == toset(["flow-guard"])
+    error_message = "The asynchronously invoked function (flow-guard) has its own dead-letter queue."
   }
   assert {
-    # Stream mappings and Connect invoke synchronously: such a queue could never fill, and its
-    # alarm would say nothing.
-    condition     = toset(keys(aws_sqs_queue.dlq)) == toset(["ingest", "flow-guard"]) && alltrue([for k in ["status-csv", "notify", "connect-lookup"] : length(aws_lambda_function.this[k].dead_letter_config) == 0])
-    error_message = "No dead-letter queue for a synchronously invoked function."
+    # The mappings and Connect invoke synchronously: such a queue could never fill, and its
+    # alarm would say nothing. ingest's dead letters are the ingest queue's (inbound).
+    condition     = toset(keys(aws_sqs_queue.dlq)) == toset(["flow-guard"]) && alltrue([for k in ["ingest", "status-csv", "notify", "connect-lookup"] : length(aws_lambda_function.this[k].dead_letter_config) == 0])
+    error_message = "No function dead-letter queue for a synchronously invoked function."
   }
   assert {
     condition     = alltrue([for f in aws_lambda_function.this : f.reserved_concurrent_executions == -1])
@@ -83,9 +89,9 @@ run "each_environment_holds_what_design_md_names" {
   command = apply
 
   assert {
-    condition = alltrue([for name in ["CONFIG_TABLE", "LARGE_EVENT_BUCKET"] :
+    condition = alltrue([for name in ["CONFIG_TABLE", "LARGE_EVENT_BUCKET", "DEAD_LETTER_QUEUE_URL"] :
     contains(keys(aws_lambda_function.this["ingest"].environment[0].variables), name)])
-    error_message = "ingest needs CONFIG_TABLE and LARGE_EVENT_BUCKET."
+    error_message = "ingest needs CONFIG_TABLE, LARGE_EVENT_BUCKET and DEAD_LETTER_QUEUE_URL."
   }
   assert {
     condition = alltrue([for name in ["STATUS_BUCKET", "STATUS_PREFIX"] :
@@ -110,6 +116,7 @@ run "each_environment_holds_what_design_md_names" {
     condition = (
       aws_lambda_function.this["ingest"].environment[0].variables["CONFIG_TABLE"] == "sfbridge-test-config" &&
       aws_lambda_function.this["ingest"].environment[0].variables["LARGE_EVENT_BUCKET"] == "sfbridge-test-large" &&
+      aws_lambda_function.this["ingest"].environment[0].variables["DEAD_LETTER_QUEUE_URL"] == var.ingest_queue.dead_letter_url &&
       aws_lambda_function.this["status-csv"].environment[0].variables["STATUS_BUCKET"] == "sfbridge-test-status" &&
       aws_lambda_function.this["status-csv"].environment[0].variables["STATUS_PREFIX"] == "status/" &&
       aws_lambda_function.this["notify"].environment[0].variables["STATUS_TOPIC_ARN"] == var.status_topic_arn &&
@@ -173,6 +180,102 @@ run "each_role_touches_only_its_own_resources" {
   assert {
     condition     = strcontains(aws_iam_role_policy.this["flow-guard"].policy, "FLOWGUARD#*") && strcontains(aws_iam_role_policy.this["flow-guard"].policy, "appflow:StartFlow") && strcontains(aws_iam_role_policy.this["flow-guard"].policy, var.support_topic_arn) && !strcontains(aws_iam_role_policy.this["flow-guard"].policy, "UseConnectorProfile")
     error_message = "flow-guard manages the flows, its counters and the support topic (starting a flow needs no appflow:UseConnectorProfile: that is for creating one)."
+  }
+}
+
+run "the_ingest_queue_feeds_ingest" {
+  command = apply
+
+  assert {
+    condition     = aws_lambda_event_source_mapping.ingest.event_source_arn == var.ingest_queue.arn && aws_lambda_event_source_mapping.ingest.function_name == aws_lambda_function.this["ingest"].arn
+    error_message = "The ingest queue's mapping invokes ingest."
+  }
+  assert {
+    condition     = aws_lambda_event_source_mapping.ingest.function_response_types == toset(["ReportBatchItemFailures"])
+    error_message = "ingest reports batch-item failures: only those records go back to the queue."
+  }
+  assert {
+    condition     = aws_lambda_event_source_mapping.ingest.batch_size == 10 && aws_lambda_event_source_mapping.ingest.maximum_batching_window_in_seconds <= 5
+    error_message = "Batches of up to 10 events, waiting at most a few seconds to fill."
+  }
+  assert {
+    condition     = one(aws_lambda_event_source_mapping.ingest.scaling_config).maximum_concurrency == 5
+    error_message = "The mapping caps ingest's concurrency (default 5)."
+  }
+  assert {
+    condition     = toset(keys(output.timeouts)) == toset(keys(aws_lambda_function.this)) && alltrue([for k, f in aws_lambda_function.this : output.timeouts[k] == f.timeout])
+    error_message = "The timeouts output is what the functions have (inbound derives the queue's visibility timeout from it)."
+  }
+}
+
+run "ingest_reads_its_queue_and_dead_letters_only_there" {
+  command = apply
+
+  assert {
+    # Exactly what Lambda's SQS poller needs (AWSLambdaSQSQueueExecutionRole), on the queue only.
+    condition = one([
+      for s in jsondecode(aws_iam_role_policy.this["ingest"].policy).Statement : s
+      if s.Sid == "ConsumeTheIngestQueue"
+      ]) == {
+      Sid      = "ConsumeTheIngestQueue"
+      Effect   = "Allow"
+      Action   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
+      Resource = var.ingest_queue.arn
+    }
+    error_message = "ingest's role consumes the ingest queue (receive, delete, attributes) and nothing else there."
+  }
+  assert {
+    condition = toset(flatten([
+      for s in jsondecode(aws_iam_role_policy.this["ingest"].policy).Statement : s.Resource
+      if contains(flatten([s.Action]), "sqs:SendMessage")
+    ])) == toset([var.ingest_queue.dead_letter_arn])
+    error_message = "ingest sends only to the ingest dead-letter queue."
+  }
+  assert {
+    condition = anytrue([
+      for s in jsondecode(aws_iam_role_policy.this["ingest"].policy).Statement :
+      contains(flatten([s.Action]), "kms:Decrypt") && contains(flatten([s.Action]), "kms:GenerateDataKey") && s.Resource == var.kms_key_arn
+    ])
+    error_message = "ingest decrypts what it receives and encrypts what it dead-letters (KMS-encrypted queues)."
+  }
+  assert {
+    condition     = alltrue([for h in ["status-csv", "notify", "flow-guard", "connect-lookup"] : !strcontains(aws_iam_role_policy.this[h].policy, var.ingest_queue.arn)])
+    error_message = "No other handler touches the ingest queue."
+  }
+}
+
+run "ingest_max_concurrency_is_validated" {
+  command = plan
+
+  variables {
+    ingest_max_concurrency = 1
+  }
+
+  expect_failures = [var.ingest_max_concurrency]
+}
+
+run "a_reservation_below_the_mappings_concurrency_is_refused" {
+  command = plan
+
+  variables {
+    reserved_concurrency   = { "ingest" = 4 }
+    ingest_max_concurrency = 5
+  }
+
+  expect_failures = [aws_lambda_event_source_mapping.ingest]
+}
+
+run "a_reservation_at_least_the_mappings_concurrency_is_accepted" {
+  command = plan
+
+  variables {
+    reserved_concurrency   = { "ingest" = 10 }
+    ingest_max_concurrency = 10
+  }
+
+  assert {
+    condition     = one(aws_lambda_event_source_mapping.ingest.scaling_config).maximum_concurrency == 10 && aws_lambda_function.this["ingest"].reserved_concurrent_executions == 10
+    error_message = "A reservation equal to the maximum concurrency is enough."
   }
 }
 

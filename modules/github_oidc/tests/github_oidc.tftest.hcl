@@ -108,6 +108,20 @@ run "deploy_has_no_service_wildcards" {
   }
 }
 
+run "the_roles_reach_the_environments_dashboard" {
+  command = apply
+
+  # modules/monitoring names the dashboard after the environment's prefix, without a suffix.
+  assert {
+    condition     = anytrue([for st in jsondecode(aws_iam_role_policy.deploy["dev"].policy).Statement : contains(flatten([st.Action]), "cloudwatch:PutDashboard") && contains(flatten([st.Resource]), "arn:aws:cloudwatch::123456789012:dashboard/sfbridge-dev")])
+    error_message = "The deploy role may put the dashboard sfbridge-dev."
+  }
+  assert {
+    condition     = anytrue([for st in jsondecode(aws_iam_policy.read["dev"].policy).Statement : contains(flatten([st.Action]), "cloudwatch:GetDashboard") && contains(flatten([st.Resource]), "arn:aws:cloudwatch::123456789012:dashboard/sfbridge-dev")])
+    error_message = "The plan role may read the dashboard sfbridge-dev."
+  }
+}
+
 run "plan_roles_only_read" {
   command = apply
 

@@ -25,7 +25,7 @@ mock_provider "aws" {
     defaults = { arn = "arn:aws:sns:eu-west-2:123456789012:mock" }
   }
   mock_resource "aws_sqs_queue" {
-    defaults = { arn = "arn:aws:sqs:eu-west-2:123456789012:mock" }
+    defaults = { arn = "arn:aws:sqs:eu-west-2:123456789012:mock", url = "https://sqs.eu-west-2.amazonaws.com/123456789012/mock" }
   }
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::123456789012:role/mock" }
@@ -42,6 +42,16 @@ mock_provider "aws" {
   mock_resource "aws_cloudwatch_event_bus" {
     defaults = { arn = "arn:aws:events:eu-west-2:123456789012:event-bus/mock" }
   }
+}
+
+# Distinct queues, so one wired in place of the other fails.
+override_resource {
+  target = module.inbound.aws_sqs_queue.ingest
+  values = { arn = "arn:aws:sqs:eu-west-2:123456789012:sfbridge-dev-ingest", url = "https://sqs.eu-west-2.amazonaws.com/123456789012/sfbridge-dev-ingest" }
+}
+override_resource {
+  target = module.inbound.aws_sqs_queue.ingest_dlq
+  values = { arn = "arn:aws:sqs:eu-west-2:123456789012:sfbridge-dev-ingest-dlq", url = "https://sqs.eu-west-2.amazonaws.com/123456789012/sfbridge-dev-ingest-dlq" }
 }
 
 variables {
@@ -76,8 +86,20 @@ run "everything_is_wired_to_everything_else" {
     error_message = "Both flows are activated through flow-guard."
   }
   assert {
-    condition     = length(module.monitoring.alarm_names.queues) == 4 && length(module.monitoring.alarm_names.errors) == 5
+    condition     = toset(module.monitoring.alarm_names.queues) == toset([for q in ["ingest-dlq", "flow-guard-dlq", "stream-failures", "config-change-dlq"] : "sfbridge-dev-${q}-has-messages"]) && length(module.monitoring.alarm_names.errors) == 5
     error_message = "Every dead-letter queue (ingest, flow-guard, stream failures, rule) and every function is alarmed."
+  }
+  assert {
+    condition     = module.functions.environment["ingest"].DEAD_LETTER_QUEUE_URL == "https://sqs.eu-west-2.amazonaws.com/123456789012/sfbridge-dev-ingest-dlq" && output.dead_letter_queues.ingest == "sfbridge-dev-ingest-dlq" && output.ingest_queue.name == "sfbridge-dev-ingest"
+    error_message = "ingest dead-letters to the ingest queue's dead-letter queue."
+  }
+  assert {
+    condition     = module.inbound.ingest_queue.visibility_timeout_seconds >= 6 * module.functions.timeouts["ingest"]
+    error_message = "The ingest queue's visibility timeout is at least six times ingest's timeout."
+  }
+  assert {
+    condition     = module.monitoring.alarm_names.ingest_queue_age == "sfbridge-dev-ingest-queue-age" && output.dashboard_name == "sfbridge-dev" && length(module.monitoring.alarm_names.metrics) > 0
+    error_message = "The stalled-queue alarm, the metric alarms and the dashboard exist."
   }
   assert {
     condition     = module.connection.connector_profile_name == "sfbridge-dev" && !module.connection.creates_connector_profile

@@ -7,7 +7,7 @@
 - each flow waits for what AWS checks when it is created: the bucket policies that let AppFlow
   in, the header-only CSV under the status flow's S3 source prefix, the connector profile;
 - the activation waits for both flows and for where the events go (the partner bus, the rule's
-  target, the permission to invoke ingest).
+  target, the ingest queue's policy that lets EventBridge send).
 
 A race that happens to go right here (moto is fast) still fails these checks."""
 
@@ -38,7 +38,7 @@ REQUIRED = {
         P + "outbound.aws_appflow_flow.status",
         P + "inbound.aws_cloudwatch_event_bus.partner",
         P + "inbound.aws_cloudwatch_event_target.ingest",
-        P + "inbound.aws_lambda_permission.ingest",
+        P + "inbound.aws_sqs_queue_policy.ingest",
     ],
 }
 

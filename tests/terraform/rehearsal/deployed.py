@@ -2,23 +2,28 @@
 APIs (moto, and the local AppFlow for AppFlow). Arguments: the root's function_names output
 (JSON) and the local AppFlow's request log. Exits non-zero naming the first thing wrong."""
 
+import csv
 import json
 import os
 import sys
+from pathlib import Path
 
 import boto3
 
 PREFIX = "sfbridge-dev"
 ACCOUNT = "123456789012"
+REGION = "us-east-1"
 HEADER = "Id,Sync_Status__c,Sync_Message__c,Synced_At__c,Sync_Event_Id__c\r\n"
+METRICS = Path(__file__).resolve().parents[3] / "modules" / "monitoring" / "metrics.csv"
 
 
 def client(service):
-    # AppFlow is the local AppFlow; Lambda goes through it too, as Terraform's calls did (it
-    # answers back the function settings moto drops); the rest is moto.
-    local = service in ("appflow", "lambda")
+    # AppFlow is the local AppFlow; Lambda, EventBridge and SQS go through it too, as
+    # Terraform's calls did (it answers back what moto drops: function settings, partner bus
+    # names, a queue's RedriveAllowPolicy); the rest is moto.
+    local = service in ("appflow", "lambda", "events", "sqs")
     endpoint = os.environ["AWS_ENDPOINT_URL_APPFLOW"] if local else os.environ["AWS_ENDPOINT_URL"]
-    return boto3.client(service, endpoint_url=endpoint, region_name="us-east-1")
+    return boto3.client(service, endpoint_url=endpoint, region_name=REGION)
 
 
 def main(function_names: str, appflow_log: str) -> None:
@@ -30,18 +35,21 @@ def main(function_names: str, appflow_log: str) -> None:
         cfg = lam.get_function_configuration(FunctionName=fn)
         assert cfg["Handler"] == handler and cfg["Runtime"] == "provided.al2023", cfg
         dlq = cfg.get("DeadLetterConfig", {}).get("TargetArn")
-        # Only the asynchronously invoked handlers can dead-letter.
-        assert bool(dlq) == (handler in ("ingest", "flow-guard")), (handler, dlq)
+        # Only the asynchronously invoked handler can dead-letter (ingest's are its queue's).
+        assert bool(dlq) == (handler == "flow-guard"), (handler, dlq)
     mappings = lam.list_event_source_mappings()["EventSourceMappings"]
     mapped = sorted(m["FunctionArn"].split(":")[-1] for m in mappings)
-    assert mapped == sorted([names["notify"], names["status-csv"]]), mapped
+    assert mapped == sorted([names["ingest"], names["notify"], names["status-csv"]]), mapped
     assert all("ReportBatchItemFailures" in m.get("FunctionResponseTypes", []) for m in mappings), mappings
 
     table = client("dynamodb").describe_table(TableName=f"{PREFIX}-config")["Table"]
     assert table["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES", table
 
-    queues = sorted(q.rsplit("/", 1)[-1] for q in client("sqs").list_queues().get("QueueUrls", []) if PREFIX in q)
-    assert queues == sorted(f"{PREFIX}-{q}" for q in ["ingest-dlq", "flow-guard-dlq", "stream-failures", "config-change-dlq"]), queues
+    sqs = client("sqs")
+    queues = sorted(q.rsplit("/", 1)[-1] for q in sqs.list_queues().get("QueueUrls", []) if PREFIX in q)
+    assert queues == sorted(f"{PREFIX}-{q}" for q in ["ingest", "ingest-dlq", "flow-guard-dlq", "stream-failures", "config-change-dlq"]), queues
+    ingest_queue(sqs, lam, names["ingest"])
+    alarms_and_dashboard(client("cloudwatch"))
 
     # Listed, not read: moto applies the TLS-only Deny to every object request (it ignores the
     # policy's conditions), so only the size is checked.
@@ -61,6 +69,67 @@ def main(function_names: str, appflow_log: str) -> None:
     assert denied, "the first StartFlow was not denied: the IAM-propagation retry was not exercised"
     stopped = [o for o in ops if o.get("op") == "StopFlow"]
     assert not stopped, f"a flow was stopped during the apply: {stopped}"
+
+
+def ingest_queue(sqs, lam, ingest_fn: str) -> None:
+    """The partner-bus rule sends to the ingest queue; the queue redrives to its DLQ and feeds
+    ingest through a mapping that reports batch-item failures."""
+    def attributes(name):
+        url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
+        return url, sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+
+    url, queue = attributes(f"{PREFIX}-ingest")
+    dlq_url, dlq = attributes(f"{PREFIX}-ingest-dlq")
+    assert queue.get("KmsMasterKeyId") and dlq.get("KmsMasterKeyId"), (queue, dlq)
+    assert queue["MessageRetentionPeriod"] == str(4 * 86400), queue
+    cfg = lam.get_function_configuration(FunctionName=ingest_fn)
+    assert int(queue["VisibilityTimeout"]) >= 6 * cfg["Timeout"], (queue["VisibilityTimeout"], cfg["Timeout"])
+    redrive = json.loads(queue["RedrivePolicy"])
+    assert redrive["deadLetterTargetArn"] == dlq["QueueArn"] and int(redrive["maxReceiveCount"]) == 5, redrive
+    allow = json.loads(dlq["RedriveAllowPolicy"])
+    assert allow == {"redrivePermission": "byQueue", "sourceQueueArns": [queue["QueueArn"]]}, allow
+    assert cfg["Environment"]["Variables"]["DEAD_LETTER_QUEUE_URL"] == dlq_url, cfg["Environment"]
+
+    events = client("events")
+    bus = f"aws.partner/appflow/salesforce.com/{ACCOUNT}/{PREFIX}-events"
+    rule = events.describe_rule(Name=f"{PREFIX}-config-change", EventBusName=bus)
+    targets = events.list_targets_by_rule(Rule=f"{PREFIX}-config-change", EventBusName=bus)["Targets"]
+    assert [t["Arn"] for t in targets] == [queue["QueueArn"]], ("rule targets", targets)
+    sends = [s for s in json.loads(queue["Policy"])["Statement"] if s["Effect"] == "Allow"]
+    assert sends == [{
+        "Sid": "PartnerBusRuleSends", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
+        "Action": "sqs:SendMessage", "Resource": queue["QueueArn"],
+        "Condition": {"ArnEquals": {"aws:SourceArn": rule["Arn"]}},
+    }], ("who may send to the ingest queue", sends)
+
+    mappings = [m for m in lam.list_event_source_mappings()["EventSourceMappings"]
+                if m["FunctionArn"].split(":")[-1] == ingest_fn]
+    assert len(mappings) == 1, ("mappings of ingest", mappings)
+    m = mappings[0]
+    assert m["EventSourceArn"] == queue["QueueArn"] and m["FunctionResponseTypes"] == ["ReportBatchItemFailures"], m
+    assert m["BatchSize"] == 10 and m.get("ScalingConfig", {}).get("MaximumConcurrency") == 5, m
+
+
+def alarms_and_dashboard(cw) -> None:
+    """An alarm per metrics.csv row marked alarm, the stalled-queue alarm, and the dashboard
+    graphing every metric of metrics.csv."""
+    rows = list(csv.DictReader(open(METRICS, encoding="utf-8")))
+    alarms = {a["AlarmName"]: a for page in cw.get_paginator("describe_alarms").paginate(AlarmNamePrefix=PREFIX)
+              for a in page["MetricAlarms"]}
+    for row in (r for r in rows if r["alarm"] == "alarm"):
+        a = alarms.get(f"{PREFIX}-{row['handler']}-{row['metric']}")
+        assert a, f"no alarm for {row['handler']} {row['metric']}"
+        assert (a["Namespace"], a["MetricName"], a["Dimensions"]) == \
+            ("sfbridge", row["metric"], [{"Name": "Handler", "Value": row["handler"]}]), a
+    age = alarms.get(f"{PREFIX}-ingest-queue-age")
+    assert age and age["MetricName"] == "ApproximateAgeOfOldestMessage" and \
+        age["Dimensions"] == [{"Name": "QueueName", "Value": f"{PREFIX}-ingest"}], age
+    assert f"{PREFIX}-ingest-dlq-has-messages" in alarms, sorted(alarms)
+
+    body = json.loads(cw.get_dashboard(DashboardName=PREFIX)["DashboardBody"])
+    graphed = {(m[3], m[1]) for w in body["widgets"] for m in w.get("properties", {}).get("metrics", [])
+               if m[0] == "sfbridge"}
+    assert graphed == {(r["handler"], r["metric"]) for r in rows}, graphed
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ provider "aws" {
     logs       = var.moto_endpoint
     s3         = var.appflow_endpoint # moto behind it, with its S3 gaps filled
     sns        = var.moto_endpoint
-    sqs        = var.moto_endpoint
+    sqs        = var.appflow_endpoint # moto behind it, with its RedriveAllowPolicy gap filled
     sts        = var.moto_endpoint
   }
 }
