@@ -7,15 +7,15 @@ use lambda_runtime::Diagnostic;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorType {
     /// A transient AWS failure (throttling, 5xx, timeout, network). Nothing was half-applied;
-    /// Lambda/EventBridge retry the whole event.
+    /// the event is retried (the ingest queue redelivers it; a direct caller retries).
     Retryable,
     /// The event can be neither applied nor reported to Salesforce (no usable record id, a
     /// payload pointer to a foreign bucket, a detail that is not an object). Retrying cannot
-    /// help; after Lambda's retries it lands whole in the function's dead-letter queue with
-    /// this message as the reason.
+    /// help: from the ingest queue it goes whole to the dead-letter queue with this message as
+    /// its `reason`; a direct caller gets it as the error.
     Rejected,
-    /// Anything else: a misconfiguration (missing table, access denied) or a bug. The event is
-    /// retried and then dead-lettered, so it is never lost.
+    /// Anything else: a misconfiguration (missing table, access denied) or a bug. Retried like
+    /// `Retryable` and, if it persists, dead-lettered by the queue: never lost.
     Internal,
 }
 
@@ -46,6 +46,9 @@ pub struct Ids {
     pub event_id: Option<String>,
     pub region: Option<String>,
     pub flow: Option<String>,
+    /// The SQS message it arrived in: matches the `batchItemFailures` entry and the message
+    /// on the dead-letter queue.
+    pub message_id: Option<String>,
 }
 
 impl HandlerError {
@@ -72,6 +75,7 @@ impl HandlerError {
         fill(&mut self.ids.event_id, &ids.event_id);
         fill(&mut self.ids.region, &ids.region);
         fill(&mut self.ids.flow, &ids.flow);
+        fill(&mut self.ids.message_id, &ids.message_id);
         self
     }
 
@@ -84,6 +88,7 @@ impl HandlerError {
             event_id = self.ids.event_id.as_deref(),
             region = self.ids.region.as_deref(),
             flow = self.ids.flow.as_deref(),
+            message_id = self.ids.message_id.as_deref(),
             error = %self.message,
             "{what}"
         );

@@ -112,6 +112,18 @@ pub trait DeadLetters {
     fn send(&self, body: &str, reason: &str) -> impl Future<Output = Result<(), PortError>> + Send;
 }
 
+/// The ingest queue, for the messages `ingest` lists for retry: how long until the queue
+/// delivers one again (backing off, so a few receives span a long outage).
+pub trait Redelivery {
+    /// Sets the visibility timeout of the received message (`ChangeMessageVisibility`).
+    fn delay(
+        &self,
+        queue_arn: &str,
+        receipt_handle: &str,
+        seconds: i32,
+    ) -> impl Future<Output = Result<(), PortError>> + Send;
+}
+
 /// One notification: a subject line, a plain-text body, and string attributes that
 /// subscriptions can filter on.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -70,23 +70,24 @@ where
             }
         };
         let (record_id, event_id) = (request.record_id.clone(), request.event_id.clone());
+        let region = request.region.clone().unwrap_or_default();
         match handle(request).await {
             Ok(()) => {}
             Err(RecordError::Skip(reason)) => {
                 metrics::count(skipped);
-                error!(handler, sequence, %record_id, %event_id, %reason, "skipped request item that cannot be handled");
+                error!(handler, sequence, %record_id, %event_id, %region, %reason, "skipped request item that cannot be handled");
             }
             Err(RecordError::Retry(reason)) => match sequence {
                 Some(sequence) => {
                     metrics::count(retried);
-                    warn!(handler, %sequence, %record_id, %event_id, %reason, "failed; reported for retry");
+                    warn!(handler, %sequence, %record_id, %event_id, %region, %reason, "failed; reported for retry");
                     let mut failure = DynamoDbBatchItemFailure::default();
                     failure.item_identifier = Some(sequence);
                     response.batch_item_failures.push(failure);
                 }
                 None => {
                     metrics::count(skipped);
-                    error!(handler, %record_id, %event_id, %reason, "failed, and the record has no sequence number to report");
+                    error!(handler, %record_id, %event_id, %region, %reason, "failed, and the record has no sequence number to report");
                 }
             },
         }

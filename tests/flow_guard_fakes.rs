@@ -210,3 +210,22 @@ async fn an_updated_activation_activates_without_stopping() {
         g.flows().calls()
     );
 }
+
+#[tokio::test]
+async fn what_a_failing_check_did_before_it_failed_is_counted() {
+    let g = guard(&["throttled", "draft"]);
+    g.flows()
+        .set("throttled", "Suspended", Some("503 Service Unavailable"));
+    g.flows().set("draft", "Draft", None);
+    g.topic().set_unavailable(true);
+    let (report, counts) =
+        metrics::measure::<Metric, _>(g.handle(request(json!({"action": "check"})), now())).await;
+    let error = report.expect_err("the support message could not be sent");
+    assert_eq!(error.ids.flow.as_deref(), Some("draft"));
+    assert_eq!(
+        counts.get(Metric::Restarted),
+        1,
+        "the first flow was restarted"
+    );
+    assert_eq!(counts.get(Metric::Escalated), 0, "nothing reached support");
+}

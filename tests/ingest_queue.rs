@@ -3,77 +3,13 @@
 //! one EventBridge event invoked directly still answers as before.
 mod support;
 
-use chrono::{DateTime, Utc};
-use serde_json::{json, Value};
-use sfbridge::adapters::memory::{MemoryDeadLetters, MemoryObjects, MemoryTable};
-use sfbridge::ingest::queue::{Answer, Invocation};
-use sfbridge::ingest::{Ingest, Outcome};
-use sfbridge::metrics::{self, Counts, Ingest as Metric};
+use serde_json::json;
+use sfbridge::ingest::queue::{redelivery_delay, Answer, Invocation};
+use sfbridge::ingest::Outcome;
+use sfbridge::metrics::{self, Ingest as Metric};
 use sfbridge::model;
-use support::{holiday, settings, with};
-
-const TIME: &str = "2026-11-30T09:00:00Z";
-
-fn now() -> DateTime<Utc> {
-    "2026-11-30T09:00:05Z".parse().unwrap()
-}
-
-/// The EventBridge event the partner-bus rule puts on the queue (as the message body).
-fn rule_event(id: &str, detail: Value) -> Value {
-    json!({
-        "version": "0", "id": id, "detail-type": "Config_Change__e",
-        "source": "aws.partner/appflow/salesforce.com/123456789012/sfbridge-dev-events",
-        "account": "123456789012", "time": TIME, "region": "eu-west-1", "resources": [],
-        "detail": detail,
-    })
-}
-
-/// One SQS record as the event source mapping delivers it.
-fn message(id: &str, body: &str) -> Value {
-    json!({
-        "messageId": id,
-        "receiptHandle": format!("handle-{id}"),
-        "body": body,
-        "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "1764493200000"},
-        "messageAttributes": {},
-        "md5OfBody": "ignored",
-        "eventSource": "aws:sqs",
-        "eventSourceARN": "arn:aws:sqs:eu-west-1:123456789012:sfbridge-dev-ingest",
-        "awsRegion": "eu-west-1",
-    })
-}
-
-fn batch(messages: &[(&str, String)]) -> Invocation {
-    let records: Vec<Value> = messages
-        .iter()
-        .map(|(id, body)| message(id, body))
-        .collect();
-    serde_json::from_value(json!({ "Records": records })).expect("an SQS event parses")
-}
-
-fn christmas(record: &str, uuid: &str) -> Value {
-    holiday(record, uuid, TIME, "2026-12-25", "Christmas")
-}
-
-type QueueIngest = Ingest<MemoryTable, MemoryObjects, MemoryDeadLetters>;
-
-fn ingest(dead_letters: bool) -> QueueIngest {
-    Ingest::new(MemoryTable::new(), MemoryObjects::new(), settings("memory"))
-        .with_dead_letters(dead_letters.then(MemoryDeadLetters::new))
-}
-
-async fn run(ingest: &QueueIngest, invocation: Invocation) -> (Vec<String>, Counts) {
-    let (answer, counts) = metrics::measure::<Metric, _>(ingest.invoke(invocation, now())).await;
-    let Ok(Answer::Queue(response)) = answer else {
-        panic!("a queue batch answers with a batch response, got {answer:?}");
-    };
-    let listed = response
-        .batch_item_failures
-        .into_iter()
-        .map(|f| f.item_identifier)
-        .collect();
-    (listed, counts)
-}
+use support::queue_fakes::*;
+use support::{holiday, with};
 
 #[tokio::test]
 async fn only_retryable_messages_are_listed_and_unreportable_ones_are_dead_lettered() {
@@ -258,43 +194,39 @@ fn the_answer_to_a_batch_is_the_batch_item_failures_shape() {
 }
 
 #[tokio::test]
-async fn each_failure_is_logged_once_with_its_business_ids() {
-    let (logs, _guard) = support::logs::capture();
+async fn a_message_failing_again_comes_back_later_each_time() {
     let ingest = ingest(true);
-    ingest.table().fail_next(1);
-    let messages = [
-        (
-            "m1",
-            rule_event("eb-1", christmas("a0B5g00000AAAAA", "u1")).to_string(),
-        ),
-        (
-            "m2",
-            rule_event(
-                "eb-2",
-                with(christmas("x", "u2"), json!({"-Record_Id__c": null})),
-            )
-            .to_string(),
-        ),
-    ];
-    let (listed, _) = run(&ingest, batch(&messages)).await;
-    assert_eq!(listed, vec!["m1".to_string()]);
-    let text = logs.text();
-    let errors: Vec<&str> = text.lines().filter(|l| l.contains("ERROR")).collect();
-    assert_eq!(errors.len(), 2, "one line per failed message:\n{text}");
+    let body = rule_event("eb-1", christmas("a0B5g00000AAAAA", "u1")).to_string();
+    for receive in 1..=6 {
+        let mut record = message("m1", &body);
+        record["attributes"]["ApproximateReceiveCount"] = json!(receive.to_string());
+        let invocation: Invocation =
+            serde_json::from_value(json!({ "Records": [record] })).unwrap();
+        ingest.table().fail_next(1);
+        let (listed, _) = run(&ingest, invocation).await;
+        assert_eq!(listed, vec!["m1".to_string()]);
+    }
+    let delays: Vec<i32> = ingest
+        .redelivery()
+        .unwrap()
+        .delays()
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect();
+    assert_eq!(delays, vec![180, 720, 2880, 11_520, 43_200, 43_200]);
+}
+
+#[test]
+fn twelve_receives_span_four_days_inside_the_retention() {
+    // modules/inbound: maxReceiveCount 12, retention 14 days (1,209,600 s). After its 12th
+    // failed receive a message waits out that delay, then SQS moves it on the next receive.
+    let waited: i64 = (1..=12).map(|n| i64::from(redelivery_delay(n))).sum();
     assert!(
-        errors[0].contains("error_type=\"Retryable\"")
-            && errors[0].contains("record_id=\"a0B5g00000AAAAA\"")
-            && errors[0].contains("event_id=\"u1\"")
-            && errors[0].contains("region=\"emea-uk\""),
-        "{}",
-        errors[0]
+        waited > 4 * 86_400,
+        "{waited} s of retries ride out a 4-day outage"
     );
     assert!(
-        errors[1].contains("error_type=\"Rejected\"")
-            && errors[1].contains("event_id=\"eb-2\"")
-            && errors[1].contains("dead-letter queue")
-            && !errors[1].contains("record_id"),
-        "{}",
-        errors[1]
+        waited < 1_209_600 - 86_400,
+        "and leave the dead-letter queue days to redrive"
     );
 }

@@ -9,7 +9,7 @@ use crate::model::{ConfigItem, NotifyMarker, RequestItem};
 use crate::ports::{
     ApplyOutcome, ClaimOutcome, ConfigReader, ConfigTable, DeadLetters, FlowState, Flows,
     GuardLedger, Message, NotifyLedger, ObjectError, ObjectReader, ObjectWriter, PortError,
-    RecordOutcome, Topic,
+    RecordOutcome, Redelivery, Topic,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -322,14 +322,16 @@ impl Topic for MemoryTopic {
     }
 }
 
-/// A dead-letter queue that keeps what was sent: (body, reason).
+/// A queue that keeps what was sent to it as a dead-letter queue, (body, reason), and the
+/// redelivery delays set on messages received from it, (receipt handle, seconds).
 #[derive(Default)]
-pub struct MemoryDeadLetters {
+pub struct MemoryQueue {
     sent: Mutex<Vec<(String, String)>>,
+    delays: Mutex<Vec<(String, i32)>>,
     unavailable: AtomicBool,
 }
 
-impl MemoryDeadLetters {
+impl MemoryQueue {
     pub fn new() -> Self {
         Self::default()
     }
@@ -338,13 +340,20 @@ impl MemoryDeadLetters {
         self.sent.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
+    pub fn delays(&self) -> Vec<(String, i32)> {
+        self.delays
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
     /// While set, every send fails with a transient error.
     pub fn set_unavailable(&self, unavailable: bool) {
         self.unavailable.store(unavailable, Ordering::SeqCst);
     }
 }
 
-impl DeadLetters for MemoryDeadLetters {
+impl DeadLetters for MemoryQueue {
     async fn send(&self, body: &str, reason: &str) -> Result<(), PortError> {
         if self.unavailable.load(Ordering::SeqCst) {
             return Err(PortError::Transient("memory queue set unavailable".into()));
@@ -353,6 +362,24 @@ impl DeadLetters for MemoryDeadLetters {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push((body.to_string(), reason.to_string()));
+        Ok(())
+    }
+}
+
+impl Redelivery for MemoryQueue {
+    async fn delay(
+        &self,
+        _queue_arn: &str,
+        receipt_handle: &str,
+        seconds: i32,
+    ) -> Result<(), PortError> {
+        if self.unavailable.load(Ordering::SeqCst) {
+            return Err(PortError::Transient("memory queue set unavailable".into()));
+        }
+        self.delays
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push((receipt_handle.to_string(), seconds));
         Ok(())
     }
 }

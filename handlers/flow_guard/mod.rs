@@ -106,7 +106,15 @@ pub struct FlowGuard<F, L, T> {
     settings: Settings,
 }
 
+/// What was done for one flow, counted as it is done: a `check` that fails on a later flow
+/// still counts the restarts and escalations before it.
 fn outcome(flow: Option<&str>, action: Action, detail: impl Into<String>) -> FlowOutcome {
+    match action {
+        Action::Started => metrics::count(Metric::Restarted),
+        Action::Alerted => metrics::count(Metric::Escalated),
+        Action::Ignored => metrics::count(Metric::Ignored),
+        Action::None | Action::Stopped | Action::AlertSuppressed => {}
+    }
     FlowOutcome {
         flow: flow.map(str::to_string),
         action,
@@ -176,28 +184,16 @@ impl<F: Flows, L: GuardLedger, T: Topic> FlowGuard<F, L, T> {
         self.settings.managed_flows.iter().any(|f| f == flow)
     }
 
-    /// One invocation. Counts what it did per flow; an error (the first flow it could not
-    /// handle) is logged once, with the flow, and answered.
+    /// One invocation. An error (the first flow it could not handle) is logged once, with
+    /// the flow, and answered.
     pub async fn handle(
         &self,
         request: Request,
         now: DateTime<Utc>,
     ) -> Result<Report, HandlerError> {
-        let result = self.handle_request(request, now).await;
-        match &result {
-            Ok(report) => {
-                for o in &report.outcomes {
-                    match o.action {
-                        Action::Started => metrics::count(Metric::Restarted),
-                        Action::Alerted => metrics::count(Metric::Escalated),
-                        Action::Ignored => metrics::count(Metric::Ignored),
-                        Action::None | Action::Stopped | Action::AlertSuppressed => {}
-                    }
-                }
-            }
-            Err(e) => e.log("flow-guard: answered with an error"),
-        }
-        result
+        self.handle_request(request, now)
+            .await
+            .inspect_err(|e| e.log("flow-guard: answered with an error"))
     }
 
     async fn handle_request(

@@ -21,13 +21,14 @@ use tracing::info;
 
 use crate::adapters::dynamodb::DynamoTable;
 use crate::adapters::s3::S3Objects;
-use crate::adapters::sqs::SqsDeadLetters;
+use crate::adapters::sqs::{SqsDeadLetters, SqsRedelivery};
 use crate::config::{ConfigError, Env};
 use crate::error::{ErrorType, HandlerError, Ids};
 use crate::metrics::{self, Ingest as Metric};
 use crate::model::{self, Action, ConfigItem, ConfigType, RequestItem, Status};
 use crate::ports::{
     ApplyOutcome, ConfigTable, DeadLetters, ObjectError, ObjectReader, PortError, RecordOutcome,
+    Redelivery,
 };
 use crate::text::truncate;
 pub use event::Detail;
@@ -113,10 +114,20 @@ impl DeadLetters for NoDeadLetters {
     }
 }
 
-pub struct Ingest<T, O, Q = NoDeadLetters> {
+/// The redelivery port's type when there is none (tests of the direct path).
+pub struct NoRedelivery;
+
+impl Redelivery for NoRedelivery {
+    async fn delay(&self, _arn: &str, _receipt: &str, _seconds: i32) -> Result<(), PortError> {
+        Ok(())
+    }
+}
+
+pub struct Ingest<T, O, Q = NoDeadLetters, R = NoRedelivery> {
     table: T,
     objects: O,
     dead_letters: Option<Q>,
+    redelivery: Option<R>,
     settings: Settings,
 }
 
@@ -126,26 +137,45 @@ impl<T, O> Ingest<T, O> {
             table,
             objects,
             dead_letters: None,
+            redelivery: None,
             settings,
-        }
-    }
-
-    /// Never-reportable queued events go to `queue` at once, with their reason.
-    pub fn with_dead_letters<Q>(self, queue: Option<Q>) -> Ingest<T, O, Q> {
-        Ingest {
-            table: self.table,
-            objects: self.objects,
-            dead_letters: queue,
-            settings: self.settings,
         }
     }
 }
 
-impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters> Ingest<T, O, Q> {
+impl<T, O, Q, R> Ingest<T, O, Q, R> {
+    /// Never-reportable queued events go to `queue` at once, with their reason.
+    pub fn with_dead_letters<Q2>(self, queue: Option<Q2>) -> Ingest<T, O, Q2, R> {
+        Ingest {
+            table: self.table,
+            objects: self.objects,
+            dead_letters: queue,
+            redelivery: self.redelivery,
+            settings: self.settings,
+        }
+    }
+
+    /// Messages listed for retry come back after a delay that grows with their receives.
+    pub fn with_redelivery<R2>(self, redelivery: Option<R2>) -> Ingest<T, O, Q, R2> {
+        Ingest {
+            table: self.table,
+            objects: self.objects,
+            dead_letters: self.dead_letters,
+            redelivery,
+            settings: self.settings,
+        }
+    }
+
     pub fn dead_letters(&self) -> Option<&Q> {
         self.dead_letters.as_ref()
     }
 
+    pub fn redelivery(&self) -> Option<&R> {
+        self.redelivery.as_ref()
+    }
+}
+
+impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters, R: Redelivery> Ingest<T, O, Q, R> {
     pub fn table(&self) -> &T {
         &self.table
     }
@@ -514,11 +544,14 @@ pub async fn run() -> Result<(), lambda_runtime::Error> {
     let sdk = crate::aws::load(crate::aws::timeouts()).await;
     let table = DynamoTable::new(aws_sdk_dynamodb::Client::new(&sdk), settings.table.clone());
     let objects = S3Objects::new(crate::aws::s3_client(&sdk));
+    let sqs = aws_sdk_sqs::Client::new(&sdk);
     let dead_letters = settings
         .dead_letter_queue_url
         .clone()
-        .map(|url| SqsDeadLetters::new(aws_sdk_sqs::Client::new(&sdk), url));
-    let ingest = Ingest::new(table, objects, settings).with_dead_letters(dead_letters);
+        .map(|url| SqsDeadLetters::new(sqs.clone(), url));
+    let ingest = Ingest::new(table, objects, settings)
+        .with_dead_letters(dead_letters)
+        .with_redelivery(Some(SqsRedelivery::new(sqs)));
     let ingest = &ingest;
     lambda_runtime::run(service_fn(
         move |event: LambdaEvent<queue::Invocation>| async move {

@@ -4,7 +4,8 @@
 //! failures, and anything else that is not a handled outcome. A message that can never be
 //! reported goes to the dead-letter queue at once, as it arrived and with its reason; without
 //! one configured it is listed, and the queue's redrive policy moves it there after its
-//! receives.
+//! receives. A listed message comes back after a delay that grows with its receives
+//! (`redelivery_delay`), so the queue's few receives span a long outage instead of minutes.
 
 use aws_lambda_events::eventbridge::EventBridgeEvent;
 use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
@@ -14,7 +15,20 @@ use serde::{Deserialize, Serialize};
 use super::{Detail, Ingest, Response};
 use crate::error::{ErrorType, HandlerError, Ids};
 use crate::metrics::{self, Ingest as Metric};
-use crate::ports::{ConfigTable, DeadLetters, ObjectReader};
+use crate::ports::{ConfigTable, DeadLetters, ObjectReader, Redelivery};
+
+/// The queue's own visibility timeout (6 x ingest's 30 s timeout, as Terraform sets it).
+pub const FIRST_DELAY_SECONDS: i32 = 180;
+/// SQS's longest visibility timeout: 12 hours.
+pub const MAX_DELAY_SECONDS: i32 = 43_200;
+
+/// How long the queue holds a message listed for retry after its `receive`-th receive:
+/// 3 min, 12 min, 48 min, 3.2 h, then 12 h. The ingest queue's `maxReceiveCount` of 12
+/// (modules/inbound) thus keeps retrying for about 4.2 days before dead-lettering.
+pub fn redelivery_delay(receive: u32) -> i32 {
+    let growth = 4_i64.saturating_pow(receive.saturating_sub(1));
+    (i64::from(FIRST_DELAY_SECONDS) * growth).min(i64::from(MAX_DELAY_SECONDS)) as i32
+}
 
 /// What `ingest` is invoked with.
 #[derive(Debug, Deserialize)]
@@ -34,7 +48,7 @@ pub enum Answer {
     Direct(Response),
 }
 
-impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters> Ingest<T, O, Q> {
+impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters, R: Redelivery> Ingest<T, O, Q, R> {
     /// Either input shape; only a direct event can answer with an error.
     pub async fn invoke(
         &self,
@@ -51,8 +65,10 @@ impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters> Ingest<T, O, Q> {
     pub async fn handle_batch(&self, batch: SqsEvent, now: DateTime<Utc>) -> SqsBatchResponse {
         let mut response = SqsBatchResponse::default();
         for message in batch.records {
+            let retry = RetryHandle::of(&message);
             if let Err(message_id) = self.handle_message(message, now).await {
                 metrics::count(Metric::Retried);
+                self.back_off(retry).await;
                 let mut failure = BatchItemFailure::default();
                 // Lambda always sends a messageId; were one missing, the empty identifier
                 // makes Lambda retry the whole batch, which loses nothing (handling is
@@ -84,7 +100,7 @@ impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters> Ingest<T, O, Q> {
             return Ok(());
         };
         let error = error.about(&Ids {
-            event_id: message.message_id.clone(),
+            message_id: message.message_id.clone(),
             ..Ids::default()
         });
         if error.kind == ErrorType::Rejected {
@@ -115,5 +131,41 @@ impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters> Ingest<T, O, Q> {
         }
         error.log("ingest: failed; the message is retried through the queue");
         Err(message.message_id)
+    }
+}
+
+/// What is needed to delay a listed message's redelivery.
+struct RetryHandle {
+    queue_arn: Option<String>,
+    receipt_handle: Option<String>,
+    receive: u32,
+}
+
+impl RetryHandle {
+    fn of(message: &SqsMessage) -> Self {
+        RetryHandle {
+            queue_arn: message.event_source_arn.clone(),
+            receipt_handle: message.receipt_handle.clone(),
+            receive: message
+                .attributes
+                .get("ApproximateReceiveCount")
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(1),
+        }
+    }
+}
+
+impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters, R: Redelivery> Ingest<T, O, Q, R> {
+    /// Best effort: if the delay cannot be set, the queue's own visibility timeout applies.
+    async fn back_off(&self, retry: RetryHandle) {
+        let (Some(redelivery), Some(arn), Some(receipt)) =
+            (self.redelivery(), retry.queue_arn, retry.receipt_handle)
+        else {
+            return;
+        };
+        let seconds = redelivery_delay(retry.receive);
+        if let Err(e) = redelivery.delay(&arn, &receipt, seconds).await {
+            tracing::warn!(error = %e, seconds, "ingest: could not delay the redelivery; the queue's visibility timeout applies");
+        }
     }
 }

@@ -31,6 +31,7 @@ impl Identity {
             event_id: Some(self.event_id.clone()),
             region: region.map(str::to_string),
             flow: None,
+            message_id: None,
         }
     }
 }

@@ -85,11 +85,11 @@ locals {
       },
       {
         # What Lambda's poller needs for an SQS event source (the AWSLambdaSQSQueueExecutionRole
-        # managed policy); it deletes what ingest handled and leaves the rest to the visibility
-        # timeout, so no sqs:ChangeMessageVisibility.
+        # managed policy), and ChangeMessageVisibility: ingest holds a message it lists for
+        # retry back longer after each receive.
         Sid      = "ConsumeTheIngestQueue"
         Effect   = "Allow"
-        Action   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
+        Action   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"]
         Resource = var.ingest_queue.arn
       },
       {

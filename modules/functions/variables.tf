@@ -139,13 +139,13 @@ variable "log_retention_days" {
 }
 
 variable "log_level" {
-  description = "Application log level (Lambda's JSON logging)."
+  description = "Application log level (Lambda's JSON logging). At most INFO: Lambda files the handlers' EMF metric lines as INFO, so a higher level would drop every metric and silence their alarms."
   type        = string
   default     = "INFO"
 
   validation {
-    condition     = contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"], var.log_level)
-    error_message = "log_level must be one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL."
+    condition     = contains(["TRACE", "DEBUG", "INFO"], var.log_level)
+    error_message = "log_level must be TRACE, DEBUG or INFO: at WARN or above Lambda drops the EMF metric lines (filed as INFO), and every metric alarm goes silent."
   }
 }
 

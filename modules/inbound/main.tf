@@ -16,10 +16,13 @@ locals {
   queue_name = "${var.name_prefix}-ingest"
   queue_arn  = "arn:aws:sqs:${var.region}:${var.account_id}:${local.queue_name}"
   dlq_name   = "${var.name_prefix}-ingest-dlq"
-  # Lambda recommends a maxReceiveCount of at least 5 for an SQS event source; the DLQ keeps
-  # messages longer than the source (SQS keeps a message's enqueue time when it moves).
-  max_receive_count    = 5
-  queue_retention_days = 4
+  # ingest holds a message it lists for retry back longer after each receive (3 min, 12 min,
+  # 48 min, 3.2 h, then 12 h: handlers/ingest/queue.rs), so 12 receives retry for about 4.2
+  # days before the DLQ, riding out a long outage (Lambda recommends at least 5). The queue
+  # keeps messages longer than that; the DLQ longer still (SQS keeps a message's enqueue time
+  # when it moves), leaving about 10 days to redrive.
+  max_receive_count    = 12
+  queue_retention_days = 7
   # Every queue policy here refuses plain HTTP, like the buckets' policies.
   tls_only = {
     Sid       = "TlsOnly"
@@ -150,8 +153,7 @@ resource "aws_cloudwatch_event_target" "ingest" {
 }
 
 # The buffer between the partner bus and ingest (DESIGN.md step 3): events wait here through an
-# outage of ingest or DynamoDB for as long as the retention, and move to the DLQ after
-# five failed receives. It exists without AppFlow too: the catch-up path feeds it.
+# outage of ingest or DynamoDB (about 4 days of backed-off retries), then move to the DLQ. It exists without AppFlow too: the catch-up path feeds it.
 resource "aws_sqs_queue" "ingest" {
   name                      = local.queue_name
   kms_master_key_id         = var.kms_key_arn

@@ -7,6 +7,7 @@ pub mod fake_appflow;
 pub mod logs;
 pub mod moto;
 pub mod queue;
+pub mod queue_fakes;
 pub mod round_trip;
 pub mod runtime;
 pub mod scenarios;

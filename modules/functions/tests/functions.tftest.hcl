@@ -212,17 +212,17 @@ run "ingest_reads_its_queue_and_dead_letters_only_there" {
   command = apply
 
   assert {
-    # Exactly what Lambda's SQS poller needs (AWSLambdaSQSQueueExecutionRole), on the queue only.
+    # What Lambda's SQS poller needs (AWSLambdaSQSQueueExecutionRole) and ingest's backoff, on the queue only.
     condition = one([
       for s in jsondecode(aws_iam_role_policy.this["ingest"].policy).Statement : s
       if s.Sid == "ConsumeTheIngestQueue"
       ]) == {
       Sid      = "ConsumeTheIngestQueue"
       Effect   = "Allow"
-      Action   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
+      Action   = ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"]
       Resource = var.ingest_queue.arn
     }
-    error_message = "ingest's role consumes the ingest queue (receive, delete, attributes) and nothing else there."
+    error_message = "ingest's role consumes the ingest queue (receive, delete, attributes, visibility) and nothing else there."
   }
   assert {
     condition = toset(flatten([

@@ -98,12 +98,12 @@ run "the_ingest_queue_buffers_and_dead_letters" {
     error_message = "The visibility timeout must be at least six times ingest's timeout."
   }
   assert {
-    condition     = aws_sqs_queue.ingest.message_retention_seconds == 4 * 86400 && aws_sqs_queue.ingest_dlq.message_retention_seconds > aws_sqs_queue.ingest.message_retention_seconds
-    error_message = "The queue keeps events for 4 days; its dead-letter queue for longer."
+    condition     = aws_sqs_queue.ingest.message_retention_seconds == 7 * 86400 && aws_sqs_queue.ingest_dlq.message_retention_seconds > aws_sqs_queue.ingest.message_retention_seconds
+    error_message = "The queue keeps events for 7 days (longer than ingest's 4.2 days of backed-off retries); its dead-letter queue for longer."
   }
   assert {
-    condition     = jsondecode(aws_sqs_queue.ingest.redrive_policy) == { deadLetterTargetArn = aws_sqs_queue.ingest_dlq.arn, maxReceiveCount = 5 }
-    error_message = "After 5 receives a message moves to the ingest dead-letter queue."
+    condition     = jsondecode(aws_sqs_queue.ingest.redrive_policy) == { deadLetterTargetArn = aws_sqs_queue.ingest_dlq.arn, maxReceiveCount = 12 }
+    error_message = "After 12 receives (about 4.2 days of ingest's backoff) a message moves to the ingest dead-letter queue."
   }
   assert {
     condition     = jsondecode(aws_sqs_queue.ingest_dlq.redrive_allow_policy) == { redrivePermission = "byQueue", sourceQueueArns = ["arn:aws:sqs:eu-west-2:123456789012:sfbridge-test-ingest"] }

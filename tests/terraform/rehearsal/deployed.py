@@ -81,11 +81,11 @@ def ingest_queue(sqs, lam, ingest_fn: str) -> None:
     url, queue = attributes(f"{PREFIX}-ingest")
     dlq_url, dlq = attributes(f"{PREFIX}-ingest-dlq")
     assert queue.get("KmsMasterKeyId") and dlq.get("KmsMasterKeyId"), (queue, dlq)
-    assert queue["MessageRetentionPeriod"] == str(4 * 86400), queue
+    assert queue["MessageRetentionPeriod"] == str(7 * 86400), queue
     cfg = lam.get_function_configuration(FunctionName=ingest_fn)
     assert int(queue["VisibilityTimeout"]) >= 6 * cfg["Timeout"], (queue["VisibilityTimeout"], cfg["Timeout"])
     redrive = json.loads(queue["RedrivePolicy"])
-    assert redrive["deadLetterTargetArn"] == dlq["QueueArn"] and int(redrive["maxReceiveCount"]) == 5, redrive
+    assert redrive["deadLetterTargetArn"] == dlq["QueueArn"] and int(redrive["maxReceiveCount"]) == 12, redrive
     allow = json.loads(dlq["RedriveAllowPolicy"])
     assert allow == {"redrivePermission": "byQueue", "sourceQueueArns": [queue["QueueArn"]]}, allow
     assert cfg["Environment"]["Variables"]["DEAD_LETTER_QUEUE_URL"] == dlq_url, cfg["Environment"]
