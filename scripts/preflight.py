@@ -49,19 +49,23 @@ MIN_TERRAFORM = (1, 11)
 MIN_AWS_PROVIDER = (5, 100)
 
 
-def ensure_venv(script: str) -> None:
-    """Re-run `script` under the pinned preflight venv when python-hcl2/boto3 are missing."""
+def ensure_venv(script: str, venv: str = "preflight", modules: tuple[str, ...] = ("boto3", "hcl2")) -> None:
+    """Re-run `script` under the pinned venv `venv` (scripts/venv.sh) when `modules` are missing.
+    Shared by the Python helpers (preflight, connector-profile, redrive)."""
+    import importlib
+
     try:
-        import boto3  # noqa: F401
-        import hcl2  # noqa: F401
+        for module in modules:
+            importlib.import_module(module)
         return
     except ImportError:
         pass
-    if os.environ.get("SFBRIDGE_PREFLIGHT_REEXEC"):
-        sys.exit(f"{Path(script).name}: python-hcl2/boto3 missing even in the venv; run scripts/venv.sh preflight")
-    out = subprocess.run([str(ROOT / "scripts/venv.sh"), "preflight"], check=True,
+    flag = f"SFBRIDGE_{venv.upper()}_REEXEC"
+    if os.environ.get(flag):
+        sys.exit(f"{Path(script).name}: {'/'.join(modules)} missing even in the venv; run scripts/venv.sh {venv}")
+    out = subprocess.run([str(ROOT / "scripts/venv.sh"), venv], check=True,
                          stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1]
-    os.environ["SFBRIDGE_PREFLIGHT_REEXEC"] = "1"
+    os.environ[flag] = "1"
     python = str(Path(out) / "python")
     os.execv(python, [python, script, *sys.argv[1:]])
 
@@ -255,12 +259,12 @@ class Report:
         print(f"warn {msg}", flush=True)
 
 
-def aws_session():
+def aws_session(max_attempts: int = 2):
     """A boto3 session whose clients retry little: a missing permission or an unreachable
     endpoint should answer now, not after minutes of back-off."""
     import boto3
 
-    os.environ.setdefault("AWS_MAX_ATTEMPTS", "2")
+    os.environ.setdefault("AWS_MAX_ATTEMPTS", str(max_attempts))
     os.environ.setdefault("AWS_RETRY_MODE", "standard")
     return boto3.session.Session()
 

@@ -37,14 +37,14 @@ import argparse
 import base64
 import datetime as dt
 import json
-import os
 import re
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import preflight as pf  # noqa: E402  (scripts/preflight.py: the helpers' shared AWS and venv code)
 
 PRODUCTION = {"prod"}
 ENV_PATTERN = re.compile(r"[a-z][a-z0-9-]{0,30}")
@@ -76,33 +76,13 @@ def say(msg: str, tag: str = "redrive") -> None:
     print(f"{tag}: {msg}", flush=True)
 
 
-def ensure_venv(script: str) -> None:
-    """Re-run `script` under the pinned redrive venv when boto3 is missing."""
-    try:
-        import boto3  # noqa: F401
-        return
-    except ImportError:
-        pass
-    if os.environ.get("SFBRIDGE_REDRIVE_REEXEC"):
-        sys.exit(f"{Path(script).name}: boto3 missing even in the venv; run scripts/venv.sh redrive")
-    out = subprocess.run([str(ROOT / "scripts/venv.sh"), "redrive"], check=True,
-                         stdout=subprocess.PIPE, text=True).stdout.strip().splitlines()[-1]
-    os.environ["SFBRIDGE_REDRIVE_REEXEC"] = "1"
-    python = str(Path(out) / "python")
-    os.execv(python, [python, script, *sys.argv[1:]])
-
-
 # ---------------------------------------------------------------------------------------------
 # AWS helpers
 
 
 def aws_session():
     """A boto3 session; a missing permission or an unreachable endpoint answers in seconds."""
-    import boto3
-
-    os.environ.setdefault("AWS_MAX_ATTEMPTS", "3")
-    os.environ.setdefault("AWS_RETRY_MODE", "standard")
-    return boto3.session.Session()
+    return pf.aws_session(max_attempts=3)
 
 
 def error_codes(e: Exception) -> set[str]:
@@ -121,17 +101,7 @@ def is_access_denied(e: Exception) -> bool:
                for c in error_codes(e))
 
 
-def aws_error(e: Exception) -> str:
-    from botocore.exceptions import ClientError
-    if isinstance(e, ClientError):
-        err = e.response.get("Error", {})
-        code = err.get("Code") or e.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-        lines = (err.get("Message") or "").strip().splitlines()
-        first = lines[0] if lines else ""
-        if first.startswith("<"):  # an HTML page: not an AWS API (an emulator without it)
-            first = "not an AWS API answer (no such operation at this endpoint?)"
-        return f"{code}: {first}".rstrip(": ")
-    return f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"
+aws_error = pf.aws_error  # one rendering of an AWS error for every helper
 
 
 def call_failed(action: str, resource: str, e: Exception, need: str = "") -> Failed:
@@ -779,5 +749,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    ensure_venv(__file__)
+    pf.ensure_venv(__file__, "redrive", ("boto3",))
     sys.exit(main())
