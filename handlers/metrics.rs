@@ -125,10 +125,11 @@ pub async fn measure<M: MetricSet, F: Future>(invocation: F) -> (F::Output, Coun
 /// Runs one invocation and writes what it counted to stdout as an EMF record.
 pub async fn emitting<M: MetricSet, F: Future>(invocation: F) -> F::Output {
     let (output, counts) = measure::<M, F>(invocation).await;
-    if let Some(line) = counts.to_emf(chrono::Utc::now().timestamp_millis()) {
+    if let Some(mut line) = counts.to_emf(chrono::Utc::now().timestamp_millis()) {
         // One write of a whole line, so it never interleaves with a log line.
+        line.push('\n');
         let mut out = std::io::stdout().lock();
-        let _ = out.write_all(format!("{line}\n").as_bytes());
+        let _ = out.write_all(line.as_bytes());
         let _ = out.flush();
     }
     output

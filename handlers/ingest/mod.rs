@@ -218,29 +218,23 @@ impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters, R: Redelivery> Ingest<T, O
         event: EventBridgeEvent<Detail>,
         now: DateTime<Utc>,
     ) -> Result<Response, HandlerError> {
-        let envelope = Ids {
-            event_id: event.id.clone(),
-            ..Ids::default()
-        };
         let envelope_id = event.id.as_deref();
+        // Until the record id is known, an error is about the EventBridge event.
+        let about_envelope = |e: HandlerError| {
+            e.about(&Ids {
+                event_id: event.id.clone(),
+                ..Ids::default()
+            })
+        };
         let detail = self
             .resolve_pointer(event.detail, envelope_id)
             .await
-            .map_err(|e| e.about(&envelope))?;
-        let identity = validate::identify(&detail, envelope_id).map_err(|e| e.about(&envelope))?;
+            .map_err(about_envelope)?;
+        let identity = validate::identify(&detail, envelope_id).map_err(about_envelope)?;
+        // From here, a store failure carries the record's ids (attached where it happens).
         match validate::validate(&detail, event.time) {
-            Ok(change) => {
-                let ids = identity.ids(Some(&change.region));
-                self.apply(identity, change, now)
-                    .await
-                    .map_err(|e| e.about(&ids))
-            }
-            Err(invalid) => {
-                let ids = identity.ids(invalid.region.as_deref());
-                self.record_invalid(identity, invalid, now)
-                    .await
-                    .map_err(|e| e.about(&ids))
-            }
+            Ok(change) => self.apply(identity, change, now).await,
+            Err(invalid) => self.record_invalid(identity, invalid, now).await,
         }
     }
 
@@ -326,7 +320,7 @@ impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters, R: Redelivery> Ingest<T, O
             .table
             .apply_change(&config, &request)
             .await
-            .map_err(store_failure)?
+            .map_err(|e| store_failure(e).about(&id.ids(Some(&change.region))))?
         {
             ApplyOutcome::Applied => {
                 log_outcome(&id, &change.region, Outcome::Applied, &success);
@@ -378,7 +372,7 @@ impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters, R: Redelivery> Ingest<T, O
             .table
             .record_request(&request)
             .await
-            .map_err(store_failure)?
+            .map_err(|e| store_failure(e).about(&id.ids(Some(region).filter(|r| !r.is_empty()))))?
         {
             RecordOutcome::Recorded => {
                 log_outcome(&id, region, outcome, &request.message);

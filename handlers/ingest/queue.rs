@@ -65,27 +65,22 @@ impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters, R: Redelivery> Ingest<T, O
     pub async fn handle_batch(&self, batch: SqsEvent, now: DateTime<Utc>) -> SqsBatchResponse {
         let mut response = SqsBatchResponse::default();
         for message in batch.records {
-            let retry = RetryHandle::of(&message);
-            if let Err(message_id) = self.handle_message(message, now).await {
+            if !self.handled(&message, now).await {
                 metrics::count(Metric::Retried);
-                self.back_off(retry).await;
+                self.back_off(&message).await;
                 let mut failure = BatchItemFailure::default();
                 // Lambda always sends a messageId; were one missing, the empty identifier
                 // makes Lambda retry the whole batch, which loses nothing (handling is
                 // idempotent).
-                failure.item_identifier = message_id.unwrap_or_default();
+                failure.item_identifier = message.message_id.unwrap_or_default();
                 response.batch_item_failures.push(failure);
             }
         }
         response
     }
 
-    /// `Err(message id)` when the message is to be retried.
-    async fn handle_message(
-        &self,
-        message: SqsMessage,
-        now: DateTime<Utc>,
-    ) -> Result<(), Option<String>> {
+    /// `false` when the message is to be retried (the error is logged here).
+    async fn handled(&self, message: &SqsMessage, now: DateTime<Utc>) -> bool {
         let body = message.body.as_deref().unwrap_or_default();
         let result = match serde_json::from_str::<EventBridgeEvent<Detail>>(body) {
             Ok(event) => self.handle(event, now).await.map(|_| ()),
@@ -97,7 +92,7 @@ impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters, R: Redelivery> Ingest<T, O
             }
         };
         let Err(error) = result else {
-            return Ok(());
+            return true;
         };
         let error = error.about(&Ids {
             message_id: message.message_id.clone(),
@@ -106,14 +101,14 @@ impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters, R: Redelivery> Ingest<T, O
         if error.kind == ErrorType::Rejected {
             let Some(queue) = self.dead_letters() else {
                 error.log("ingest: rejected (can never be reported); retried until the queue's redrive policy dead-letters it (no DEAD_LETTER_QUEUE_URL)");
-                return Err(message.message_id);
+                return false;
             };
             return match queue.send(body, &error.message).await {
                 Ok(()) => {
                     error.log(
                         "ingest: rejected (can never be reported); sent to the dead-letter queue",
                     );
-                    Ok(())
+                    true
                 }
                 Err(e) => {
                     let error = HandlerError {
@@ -125,46 +120,32 @@ impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters, R: Redelivery> Ingest<T, O
                     };
                     error
                         .log("ingest: rejected (can never be reported); retried through the queue");
-                    Err(message.message_id)
+                    false
                 }
             };
         }
         error.log("ingest: failed; the message is retried through the queue");
-        Err(message.message_id)
-    }
-}
-
-/// What is needed to delay a listed message's redelivery.
-struct RetryHandle {
-    queue_arn: Option<String>,
-    receipt_handle: Option<String>,
-    receive: u32,
-}
-
-impl RetryHandle {
-    fn of(message: &SqsMessage) -> Self {
-        RetryHandle {
-            queue_arn: message.event_source_arn.clone(),
-            receipt_handle: message.receipt_handle.clone(),
-            receive: message
-                .attributes
-                .get("ApproximateReceiveCount")
-                .and_then(|n| n.parse().ok())
-                .unwrap_or(1),
-        }
+        false
     }
 }
 
 impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters, R: Redelivery> Ingest<T, O, Q, R> {
     /// Best effort: if the delay cannot be set, the queue's own visibility timeout applies.
-    async fn back_off(&self, retry: RetryHandle) {
-        let (Some(redelivery), Some(arn), Some(receipt)) =
-            (self.redelivery(), retry.queue_arn, retry.receipt_handle)
-        else {
+    async fn back_off(&self, message: &SqsMessage) {
+        let (Some(redelivery), Some(arn), Some(receipt)) = (
+            self.redelivery(),
+            message.event_source_arn.as_deref(),
+            message.receipt_handle.as_deref(),
+        ) else {
             return;
         };
-        let seconds = redelivery_delay(retry.receive);
-        if let Err(e) = redelivery.delay(&arn, &receipt, seconds).await {
+        let receive = message
+            .attributes
+            .get("ApproximateReceiveCount")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(1);
+        let seconds = redelivery_delay(receive);
+        if let Err(e) = redelivery.delay(arn, receipt, seconds).await {
             tracing::warn!(error = %e, seconds, "ingest: could not delay the redelivery; the queue's visibility timeout applies");
         }
     }

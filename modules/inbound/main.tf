@@ -153,7 +153,8 @@ resource "aws_cloudwatch_event_target" "ingest" {
 }
 
 # The buffer between the partner bus and ingest (DESIGN.md step 3): events wait here through an
-# outage of ingest or DynamoDB (about 4 days of backed-off retries), then move to the DLQ. It exists without AppFlow too: the catch-up path feeds it.
+# outage of ingest or DynamoDB (about 4 days of backed-off retries), then move to the DLQ.
+# It exists without AppFlow too: the catch-up path feeds it.
 resource "aws_sqs_queue" "ingest" {
   name                      = local.queue_name
   kms_master_key_id         = var.kms_key_arn

@@ -35,7 +35,7 @@ resource "aws_cloudwatch_metric_alarm" "queue" {
 # the mapping disabled) long before the retention drops anything.
 resource "aws_cloudwatch_metric_alarm" "ingest_queue_age" {
   alarm_name          = "${var.name_prefix}-ingest-queue-age"
-  alarm_description   = "Events have waited over ${var.max_ingest_queue_age_seconds} s on ${var.ingest_queue_name}: ingest is not keeping up or not running. Check its errors, throttles and event source mapping; the queue keeps events for 4 days."
+  alarm_description   = "Events have waited over ${var.max_ingest_queue_age_seconds} s on ${var.ingest_queue_name}: ingest is not keeping up or not running. Check its errors, throttles and event source mapping; the queue keeps the events meanwhile."
   namespace           = "AWS/SQS"
   metric_name         = "ApproximateAgeOfOldestMessage"
   dimensions          = { QueueName = var.ingest_queue_name }
