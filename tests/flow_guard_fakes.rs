@@ -229,3 +229,40 @@ async fn what_a_failing_check_did_before_it_failed_is_counted() {
     );
     assert_eq!(counts.get(Metric::Escalated), 0, "nothing reached support");
 }
+
+#[tokio::test]
+async fn a_check_repairs_every_flow_and_names_those_it_could_not_check() {
+    // Issue 15: the first flow cannot be described; the second is still repaired.
+    let g = guard(&["undescribable", "throttled"]);
+    g.flows().set("undescribable", "Active", None);
+    g.flows()
+        .set("throttled", "Suspended", Some("503 Service Unavailable"));
+    g.flows().deny_next(1); // the first DescribeFlow: the first flow's
+    let (report, counts) =
+        metrics::measure::<Metric, _>(g.handle(request(json!({"action": "check"})), now())).await;
+    let error = report.expect_err("one flow could not be checked");
+    assert!(
+        error.message.contains("undescribable") && !error.message.contains("throttled"),
+        "{}",
+        error.message
+    );
+    assert_eq!(error.ids.flow.as_deref(), Some("undescribable"));
+    assert_eq!(g.flows().status("throttled").as_deref(), Some("Active"));
+    assert_eq!(counts.get(Metric::Restarted), 1);
+}
+
+#[tokio::test]
+async fn an_unhealthy_flow_is_described_once_per_check() {
+    let g = guard(&["draft"]);
+    g.flows().set("draft", "Draft", None);
+    g.handle(request(json!({"action": "check"})), now())
+        .await
+        .expect("checked");
+    let describes = g
+        .flows()
+        .calls()
+        .iter()
+        .filter(|c| c.starts_with("describe "))
+        .count();
+    assert_eq!(describes, 1, "{:?}", g.flows().calls());
+}

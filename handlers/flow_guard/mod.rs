@@ -122,6 +122,32 @@ fn outcome(flow: Option<&str>, action: Action, detail: impl Into<String>) -> Flo
     }
 }
 
+/// The answer to a `check` some flows failed: every one named, retryable only if all were.
+fn could_not_check(failed: Vec<(String, HandlerError)>) -> HandlerError {
+    let kind = if failed.iter().all(|(_, e)| e.kind == ErrorType::Retryable) {
+        ErrorType::Retryable
+    } else {
+        ErrorType::Internal
+    };
+    let names: Vec<&str> = failed.iter().map(|(f, _)| f.as_str()).collect();
+    let reasons: Vec<String> = failed
+        .iter()
+        .map(|(f, e)| format!("{f}: {}", e.message))
+        .collect();
+    HandlerError::new(
+        kind,
+        format!(
+            "could not check {} ({})",
+            names.join(", "),
+            reasons.join("; ")
+        ),
+    )
+    .about(&Ids {
+        flow: Some(names.join(",")),
+        ..Ids::default()
+    })
+}
+
 fn aws_failure(what: &str, e: PortError) -> HandlerError {
     let kind = if e.is_transient() {
         ErrorType::Retryable
@@ -224,9 +250,18 @@ impl<F: Flows, L: GuardLedger, T: Topic> FlowGuard<F, L, T> {
                     .map_err(about(&flow))?]
             }
             Request::Check => {
+                // Every managed flow is looked at, even after one fails; then the failures
+                // are the answer (each repaired flow is already counted and logged).
                 let mut outcomes = Vec::new();
+                let mut failed: Vec<(String, HandlerError)> = Vec::new();
                 for flow in &self.settings.managed_flows {
-                    outcomes.push(self.check(flow, now).await.map_err(about(flow))?);
+                    match self.check(flow, now).await {
+                        Ok(o) => outcomes.push(o),
+                        Err(e) => failed.push((flow.clone(), e)),
+                    }
+                }
+                if !failed.is_empty() {
+                    return Err(could_not_check(failed));
                 }
                 outcomes
             }
@@ -276,7 +311,8 @@ impl<F: Flows, L: GuardLedger, T: Topic> FlowGuard<F, L, T> {
                 if let Some(status) = &detail.status {
                     evidence.push(format!("status: {status}"));
                 }
-                self.repair(flow, evidence, now).await
+                let state = self.describe(flow).await?;
+                self.repair(flow, evidence, state, now).await
             }
             other => {
                 info!(
@@ -299,9 +335,10 @@ impl<F: Flows, L: GuardLedger, T: Topic> FlowGuard<F, L, T> {
             Some(s) if s.is_active() => Ok(outcome(Some(flow), Action::None, "Active")),
             _ => {
                 let evidence = state
+                    .as_ref()
                     .map(|s| vec![format!("health check: flow is {}", s.status)])
                     .unwrap_or_default();
-                self.repair(flow, evidence, now).await
+                self.repair(flow, evidence, state, now).await
             }
         }
     }
@@ -314,13 +351,15 @@ impl<F: Flows, L: GuardLedger, T: Topic> FlowGuard<F, L, T> {
     }
 
     /// Decides between a restart and a person.
+    /// `state` is what DescribeFlow just said (the caller asked once).
     async fn repair(
         &self,
         flow: &str,
         mut evidence: Vec<String>,
+        state: Option<FlowState>,
         now: DateTime<Utc>,
     ) -> Result<FlowOutcome, HandlerError> {
-        let Some(state) = self.describe(flow).await? else {
+        let Some(state) = state else {
             evidence.push("DescribeFlow: the flow does not exist".into());
             return self
                 .alert(
