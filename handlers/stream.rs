@@ -1,6 +1,8 @@
 //! Shared handling of a DynamoDB stream batch for `status-csv` and `notify`: pick the request
-//! items that were inserted, hand each to the handler, and answer with only the sequence
-//! numbers that failed (`ReportBatchItemFailures`), so Lambda retries just those.
+//! items that were inserted, hand each to the handler, and stop at the first record that must
+//! be retried, answering with its sequence number (`ReportBatchItemFailures`): Lambda retries
+//! the batch from there, so handling the records after it now would run them twice, and out
+//! of order.
 
 use std::future::Future;
 
@@ -84,6 +86,7 @@ where
                     let mut failure = DynamoDbBatchItemFailure::default();
                     failure.item_identifier = Some(sequence);
                     response.batch_item_failures.push(failure);
+                    break;
                 }
                 None => {
                     metrics::count(skipped);

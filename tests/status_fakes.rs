@@ -87,6 +87,18 @@ fn mixed_batch() -> aws_lambda_events::dynamodb::Event {
     ])
 }
 
+/// The batch as Lambda redelivers it after a reported failure: from that sequence number on.
+fn mixed_batch_from(sequence: &str) -> aws_lambda_events::dynamodb::Event {
+    let mut batch = mixed_batch();
+    let from = batch
+        .records
+        .iter()
+        .position(|r| r.change.sequence_number.as_deref() == Some(sequence))
+        .expect("sequence in batch");
+    batch.records.drain(..from);
+    batch
+}
+
 fn csv_handler() -> StatusCsv<MemoryObjects> {
     StatusCsv::new(
         MemoryObjects::new(),
@@ -98,7 +110,7 @@ fn csv_handler() -> StatusCsv<MemoryObjects> {
 }
 
 #[tokio::test]
-async fn s3_failing_for_one_record_reports_only_its_sequence_number() {
+async fn s3_failing_for_one_record_stops_the_batch_there() {
     let handler = csv_handler();
     handler
         .objects()
@@ -106,11 +118,11 @@ async fn s3_failing_for_one_record_reports_only_its_sequence_number() {
     let (response, counts) =
         metrics::measure::<metrics::StatusCsv, _>(handler.handle(mixed_batch())).await;
     let response = response.expect("handled");
-    // Written: 2; retried: the failed put; skipped (no status will reach Salesforce, an
-    // operator is alarmed): the malformed request.
-    assert_eq!(counts.get(metrics::StatusCsv::CsvWritten), 2);
+    // Written: the record before the failed put; retried: the failed put; the records after it
+    // wait for Lambda's retry from that sequence number (not run twice, not out of order).
+    assert_eq!(counts.get(metrics::StatusCsv::CsvWritten), 1);
     assert_eq!(counts.get(metrics::StatusCsv::RecordRetried), 1);
-    assert_eq!(counts.get(metrics::StatusCsv::RecordSkipped), 1);
+    assert_eq!(counts.get(metrics::StatusCsv::RecordSkipped), 0);
     let failed: Vec<_> = response
         .batch_item_failures
         .iter()
@@ -125,12 +137,18 @@ async fn s3_failing_for_one_record_reports_only_its_sequence_number() {
         .collect();
     assert_eq!(
         keys,
-        vec![
-            "status/a0B5g00000Rec01-event-created-2026-11-27-10_00_00.csv",
-            "status/a0B5g00000Rec03-event-rejected-2026-11-27-10_00_00.csv",
-        ],
-        "the others were written; config items, modifications, removals, markers and the malformed record were not"
+        vec!["status/a0B5g00000Rec01-event-created-2026-11-27-10_00_00.csv"],
+        "only the record before the failure was written"
     );
+    // Lambda's retry starts at 300: it is written, the rest follow; the malformed record is
+    // skipped (an operator is alarmed), config items, modifications, removals and markers
+    // write nothing.
+    handler.objects().stop_failing();
+    let (response, counts) =
+        metrics::measure::<metrics::StatusCsv, _>(handler.handle(mixed_batch_from("300"))).await;
+    assert!(response.expect("handled").batch_item_failures.is_empty());
+    assert_eq!(counts.get(metrics::StatusCsv::CsvWritten), 2);
+    assert_eq!(counts.get(metrics::StatusCsv::RecordSkipped), 1);
 }
 
 #[tokio::test]
@@ -142,8 +160,11 @@ async fn notify_retries_only_failed_records_and_sends_each_outcome_once() {
     let (response, counts) =
         metrics::measure::<metrics::Notify, _>(handler.handle(mixed_batch(), now)).await;
     let response = response.expect("handled");
-    assert_eq!(counts.get(metrics::Notify::RecordRetried), 3);
-    assert_eq!(counts.get(metrics::Notify::RecordSkipped), 1);
+    assert_eq!(
+        counts.get(metrics::Notify::RecordRetried),
+        1,
+        "stopped at the first"
+    );
     assert_eq!(counts.get(metrics::Notify::Sent), 0);
     let failed: Vec<_> = response
         .batch_item_failures
@@ -152,8 +173,8 @@ async fn notify_retries_only_failed_records_and_sends_each_outcome_once() {
         .collect();
     assert_eq!(
         failed,
-        vec!["100", "300", "800"],
-        "every publish failed; only request inserts reported"
+        vec!["100"],
+        "the first request insert; the batch stops there"
     );
     assert!(handler.topic().published().is_empty());
 
@@ -191,13 +212,18 @@ async fn notify_retries_only_failed_records_and_sends_each_outcome_once() {
 }
 
 #[tokio::test]
-async fn notify_with_the_table_down_publishes_nothing_and_reports_every_request() {
+async fn notify_with_the_table_down_publishes_nothing_and_stops_at_the_first_request() {
     let handler = Notify::new(MemoryTable::new(), MemoryTopic::new());
     handler.ledger().set_unavailable(true);
     let response = handler
         .handle(mixed_batch(), chrono::Utc::now())
         .await
         .expect("handled");
-    assert_eq!(response.batch_item_failures.len(), 3);
+    let failed: Vec<_> = response
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.clone().unwrap_or_default())
+        .collect();
+    assert_eq!(failed, vec!["100"]);
     assert!(handler.topic().published().is_empty());
 }
