@@ -18,13 +18,16 @@ pub enum Cause {
     Unknown,
 }
 
-/// Lower-case needles, in priority order: person-needing causes first.
+/// Needles in priority order, person-needing causes first. A needle is a phrase of whole words
+/// (lower case; letters, digits and `_` make a word); a word ending in `*` matches any word
+/// starting with it (`throttl*`: throttled, throttling). So `500` matches an HTTP status but not
+/// `5004` records, and `kms` a KMS error but not `bookmarks`.
 const PATTERNS: &[(Cause, &[&str])] = &[
     (
         Cause::TokenExpired,
         &[
             "invalid_grant",
-            "expired access/refresh token",
+            "expired access refresh token",
             "token expired",
             "expired token",
             "refresh token",
@@ -36,7 +39,7 @@ const PATTERNS: &[(Cause, &[&str])] = &[
     (
         Cause::InsufficientAccess,
         &[
-            "insufficient_access",
+            "insufficient_access*",
             "insufficient access",
             "insufficient privileges",
         ],
@@ -45,11 +48,11 @@ const PATTERNS: &[(Cause, &[&str])] = &[
         Cause::DeletedResource,
         &[
             "connector profile",
-            "connectorprofile",
+            "connectorprofile*",
             "event bus",
-            "eventbus",
+            "eventbus*",
             "partner event source",
-            "resourcenotfound",
+            "resourcenotfound*",
             "was deleted",
         ],
     ),
@@ -68,47 +71,77 @@ const PATTERNS: &[(Cause, &[&str])] = &[
     ),
     (
         Cause::AccessDenied,
-        &["access denied", "accessdenied", "not authorized", "kms"],
+        &[
+            "access denied",
+            "accessdenied*",
+            "not authorized",
+            "kms",
+            "kmsaccessdenied*",
+        ],
     ),
     (
         Cause::Throttled,
         &[
-            "throttl",
+            "throttl*",
             "rate exceeded",
             "request_limit_exceeded",
             "request limit exceeded",
             "too many requests",
-            "toomanyrequests",
+            "toomanyrequests*",
             "limit exceeded",
             "unable_to_lock_row",
+            "429",
         ],
     ),
     (
         Cause::ServerError,
         &[
             "internal server error",
-            "internalserver",
+            "internalserver*",
             "service unavailable",
-            "serviceunavailable",
+            "serviceunavailable*",
             "bad gateway",
             "server_unavailable",
-            " 500",
-            " 502",
-            " 503",
-            " 504",
+            "500",
+            "502",
+            "503",
+            "504",
         ],
     ),
-    (Cause::Timeout, &["timed out", "timeout", "time out"]),
+    (Cause::Timeout, &["timed out", "timeout*", "time out"]),
 ];
 
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// `needle`'s words appear consecutively in `haystack`.
+fn contains_phrase(haystack: &[String], needle: &str) -> bool {
+    let needle: Vec<&str> = needle.split(' ').collect();
+    let word_matches = |word: &str, pattern: &str| match pattern.strip_suffix('*') {
+        Some(prefix) => word.starts_with(prefix),
+        None => word == pattern,
+    };
+    haystack
+        .windows(needle.len())
+        .any(|window| window.iter().zip(&needle).all(|(w, p)| word_matches(w, p)))
+}
+
+/// The cause named by the error-bearing texts (callers pass error summaries, deactivation
+/// reasons and DescribeFlow's last-run message, not counts or ids).
 pub fn classify<'a>(texts: impl IntoIterator<Item = &'a str>) -> Cause {
-    let text: String = texts
-        .into_iter()
-        .map(|t| format!(" {}", t.to_lowercase()))
-        .collect();
+    // One list per text: a phrase never spans two texts.
+    let texts: Vec<Vec<String>> = texts.into_iter().map(words).collect();
     PATTERNS
         .iter()
-        .find(|(_, needles)| needles.iter().any(|n| text.contains(n)))
+        .find(|(_, needles)| {
+            needles
+                .iter()
+                .any(|n| texts.iter().any(|t| contains_phrase(t, n)))
+        })
         .map(|(cause, _)| *cause)
         .unwrap_or(Cause::Unknown)
 }
@@ -206,6 +239,25 @@ mod tests {
         for (text, cause) in cases {
             assert_eq!(classify([text]), cause, "{text}");
         }
+    }
+
+    #[test]
+    fn numbers_and_words_that_merely_contain_a_needle_are_not_causes() {
+        for text in [
+            "data-processed: 5004",
+            "Processed 1500 records",
+            "Saved to bookmarks",
+            "kmsx-like tokens",
+            "Mistimeout-free", // "mistimeout" is not "timeout"
+        ] {
+            assert_eq!(classify([text]), Cause::Unknown, "{text}");
+        }
+        assert_eq!(classify(["HTTP 503 from Salesforce"]), Cause::ServerError);
+        assert_eq!(
+            classify(["KMS key is disabled"]),
+            Cause::AccessDenied,
+            "the whole word still counts"
+        );
     }
 
     #[test]

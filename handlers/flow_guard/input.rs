@@ -53,9 +53,24 @@ impl AppFlowDetail {
 
     /// Every text the event carries about what went wrong (error summaries, deactivation
     /// reasons, ...), as `key: value`, for the cause classifier and the support message.
+    /// The error-bearing fields AppFlow added (error summaries, deactivation reasons,
+    /// messages): what the cause is read from. Counts and ids are left out, so `5004 records`
+    /// cannot look like an HTTP 500.
     pub fn evidence(&self) -> Vec<String> {
+        const ERROR_BEARING: &[&str] = &[
+            "error",
+            "reason",
+            "message",
+            "summary",
+            "cause",
+            "exception",
+        ];
         self.other
             .iter()
+            .filter(|(k, _)| {
+                let k = k.to_lowercase();
+                ERROR_BEARING.iter().any(|e| k.contains(e))
+            })
             .filter_map(|(k, v)| match v {
                 Value::String(s) if !s.trim().is_empty() => Some(format!("{k}: {}", s.trim())),
                 Value::Object(_) | Value::Array(_) => Some(format!("{k}: {v}")),
@@ -192,6 +207,27 @@ mod tests {
         assert_eq!(
             detail.evidence(),
             vec!["error-summary: Request limit exceeded"]
+        );
+    }
+
+    #[test]
+    fn only_error_bearing_fields_are_evidence() {
+        let r = Request::from_value(json!({
+            "detail-type": RUN_REPORT, "source": "aws.appflow", "detail": {
+                "flow-name": "f", "status": RUN_FAILED,
+                "data-processed": "5004", "connector-type": "KMS-less",
+                "deactivation-reason": "Flow deactivated", "error-message": "HTTP 503"
+            }
+        }));
+        let Request::FlowEvent { detail, .. } = r else {
+            panic!("{r:?}")
+        };
+        assert_eq!(
+            detail.evidence(),
+            vec![
+                "deactivation-reason: Flow deactivated",
+                "error-message: HTTP 503"
+            ]
         );
     }
 
