@@ -266,3 +266,19 @@ async fn an_unhealthy_flow_is_described_once_per_check() {
         .count();
     assert_eq!(describes, 1, "{:?}", g.flows().calls());
 }
+
+#[tokio::test]
+async fn a_command_it_cannot_carry_out_is_an_error_not_a_quiet_ignore() {
+    let g = guard(&["f"]);
+    for bad in [
+        json!({"action": "activate"}),
+        json!({"action": "explode", "flow_name": "f"}),
+    ] {
+        let error = g
+            .handle(request(bad.clone()), now())
+            .await
+            .expect_err("an error response");
+        assert_eq!(error.kind, ErrorType::Rejected, "{bad}");
+    }
+    assert!(g.flows().calls().is_empty(), "no AppFlow call");
+}

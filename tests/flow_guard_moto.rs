@@ -214,15 +214,19 @@ async fn unmanaged_and_malformed_events_make_no_appflow_call_and_a_clear_log_lin
         .await
         .expect("handled");
     assert_eq!(r.outcomes[0].action, Action::Ignored);
+    // An AppFlow event it cannot read: logged and ignored.
+    let request: Request = serde_json::from_value(json!({"detail-type": 3})).expect("any JSON");
+    let r = h.guard.handle(request, now).await.expect("handled");
+    assert_eq!(r.outcomes[0].action, Action::Ignored);
+    // A command it cannot carry out: an error (DESIGN.md), still without an AppFlow call.
     for bad in [
         json!({"hello": "world"}),
         json!({"action": "activate"}),
         json!("text"),
-        json!({"detail-type": 3}),
     ] {
-        let request: Request = serde_json::from_value(bad).expect("any JSON");
-        let r = h.guard.handle(request, now).await.expect("handled");
-        assert_eq!(r.outcomes[0].action, Action::Ignored);
+        let request: Request = serde_json::from_value(bad.clone()).expect("any JSON");
+        let err = h.guard.handle(request, now).await.expect_err("an error");
+        assert_eq!(err.kind, ErrorType::Rejected, "{bad}");
     }
     assert!(h.appflow.calls().is_empty(), "{:?}", h.appflow.calls());
     assert!(h.world.drain(&h.queue_url).await.is_empty());
@@ -235,7 +239,12 @@ async fn unmanaged_and_malformed_events_make_no_appflow_call_and_a_clear_log_lin
     assert_eq!(
         text.matches("flow-guard: malformed input ignored; no AppFlow call")
             .count(),
-        4,
+        1,
         "{text}"
+    );
+    assert_eq!(
+        text.matches("flow-guard: answered with an error").count(),
+        3,
+        "each refused command logged once: {text}"
     );
 }

@@ -1,7 +1,8 @@
 //! What invokes `flow-guard`: AppFlow's own events on the default bus, the scheduled health
 //! check, and Terraform's activation requests (with the `tf` envelope `aws_lambda_invocation`
-//! adds under `lifecycle_scope = "CRUD"`). Any JSON is accepted; what is not understood is
-//! `Malformed`, logged and ignored.
+//! adds under `lifecycle_scope = "CRUD"`). Any JSON is accepted: an AppFlow event it cannot
+//! read is `Malformed` (logged and ignored); a command it cannot carry out is `Invalid` (an
+//! error response, so a mistaken invocation from Terraform fails loudly).
 
 use std::collections::BTreeMap;
 
@@ -30,9 +31,9 @@ pub struct AppFlowDetail {
     pub execution_id: Option<String>,
     #[serde(default)]
     pub trigger_type: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text_or_number")]
     pub num_of_records_processed: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "text_or_number")]
     pub num_of_records_failed: Option<String>,
     #[serde(default)]
     pub start_time: Option<String>,
@@ -51,8 +52,6 @@ impl AppFlowDetail {
         self.end_time.as_deref().and_then(timestamp)
     }
 
-    /// Every text the event carries about what went wrong (error summaries, deactivation
-    /// reasons, ...), as `key: value`, for the cause classifier and the support message.
     /// The error-bearing fields AppFlow added (error summaries, deactivation reasons,
     /// messages): what the cause is read from. Counts and ids are left out, so `5004 records`
     /// cannot look like an HTTP 500.
@@ -80,6 +79,16 @@ impl AppFlowDetail {
     }
 }
 
+/// A count as AppFlow sends it (`"42"`) or as a number (`42`): either is read, so a number
+/// never makes the whole event unreadable. Anything else is left out.
+fn text_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Value::deserialize(d)? {
+        Value::String(s) => Some(s),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    })
+}
+
 /// AppFlow's counts: `"42"`.
 pub fn count(s: &str) -> Option<u64> {
     s.trim().parse().ok()
@@ -105,15 +114,15 @@ pub enum Request {
     /// The periodic health check of every managed flow.
     Check,
     /// From Terraform: make the flow Active (idempotent).
-    Activate {
-        flow: String,
-    },
+    Activate { flow: String },
     /// Deactivate the flow (idempotent); also what an `activate` means when Terraform
     /// destroys the invocation (`tf.action = "delete"`).
-    Deactivate {
-        flow: String,
-    },
+    Deactivate { flow: String },
+    /// An input it cannot read (an unreadable AppFlow event): logged and ignored.
     Malformed(String),
+    /// A command it cannot carry out as asked (an unknown `action`, no `flow_name` where one
+    /// is needed): an error response, so a mistaken invocation fails loudly.
+    Invalid(String),
 }
 
 #[derive(Deserialize)]
@@ -149,13 +158,13 @@ impl Request {
             };
         }
         if value.get("action").is_none() {
-            return Request::Malformed(
+            return Request::Invalid(
                 "neither an EventBridge event nor an {\"action\": ...} request".into(),
             );
         }
         let command: Command = match serde_json::from_value(value) {
             Ok(c) => c,
-            Err(e) => return Request::Malformed(format!("bad request: {e}")),
+            Err(e) => return Request::Invalid(format!("bad request: {e}")),
         };
         let deleting = command.tf.as_ref().is_some_and(|tf| tf.action == "delete");
         let flow = command
@@ -168,9 +177,9 @@ impl Request {
             ("activate", Some(flow)) => Request::Activate { flow },
             ("deactivate", Some(flow)) => Request::Deactivate { flow },
             ("activate" | "deactivate", None) => {
-                Request::Malformed(format!("{:?} needs a flow_name", command.action))
+                Request::Invalid(format!("{:?} needs a flow_name", command.action))
             }
-            (other, _) => Request::Malformed(format!(
+            (other, _) => Request::Invalid(format!(
                 "unknown action {other:?}; expected check, activate or deactivate"
             )),
         }
@@ -253,17 +262,36 @@ mod tests {
             Request::from_value(json!({"action": "deactivate", "flow_name": " f "})),
             Request::Deactivate { flow: "f".into() }
         );
+        // Commands it cannot carry out are errors (Invalid); an unreadable AppFlow event is
+        // logged and ignored (Malformed).
         for bad in [
             json!({"action": "activate"}),
             json!({"action": "explode"}),
             json!([1]),
-            json!({"detail-type": 5}),
         ] {
             assert!(
-                matches!(Request::from_value(bad.clone()), Request::Malformed(_)),
+                matches!(Request::from_value(bad.clone()), Request::Invalid(_)),
                 "{bad}"
             );
         }
+        assert!(matches!(
+            Request::from_value(json!({"detail-type": 5})),
+            Request::Malformed(_)
+        ));
+    }
+
+    #[test]
+    fn counts_sent_as_numbers_keep_the_event_readable() {
+        let r = Request::from_value(json!({
+            "detail-type": RUN_REPORT, "source": "aws.appflow", "detail": {
+                "flow-name": "f", "status": RUN_FAILED,
+                "num-of-records-failed": 3, "num-of-records-processed": 0
+            }
+        }));
+        let Request::FlowEvent { detail, .. } = r else {
+            panic!("{r:?}")
+        };
+        assert_eq!(detail.records_failed(), Some(3));
     }
 
     #[test]

@@ -235,6 +235,11 @@ impl<F: Flows, L: GuardLedger, T: Topic> FlowGuard<F, L, T> {
             move |e: HandlerError| e.about(&ids)
         };
         let outcomes = match request {
+            Request::Invalid(reason) => {
+                return Err(HandlerError::rejected(format!(
+                    "flow-guard cannot carry this out: {reason}"
+                )));
+            }
             Request::Malformed(reason) => {
                 warn!(%reason, "flow-guard: malformed input ignored; no AppFlow call");
                 vec![outcome(None, Action::Ignored, reason)]
