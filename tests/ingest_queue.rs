@@ -230,3 +230,24 @@ fn twelve_receives_span_four_days_inside_the_retention() {
         "and leave the dead-letter queue days to redrive"
     );
 }
+
+#[tokio::test]
+async fn the_success_message_quotes_user_text_plainly() {
+    let ingest = ingest(true);
+    let name = r#"Saint "Patrick's" \ Day"#;
+    let body = rule_event(
+        "eb-1",
+        with(
+            christmas("a0B5g00000AAAAA", "u1"),
+            json!({ "Name__c": name }),
+        ),
+    )
+    .to_string();
+    let (listed, _) = run(&ingest, batch(&[("m1", body)])).await;
+    assert!(listed.is_empty());
+    let message = ingest.table().requests()[0].message.clone();
+    assert!(
+        message.contains(&format!("\"{name}\"")),
+        "no backslash escapes: {message}"
+    );
+}

@@ -475,7 +475,9 @@ fn success_message(c: &Change) -> String {
     let unset = String::new();
     match (c.action, c.config_type) {
         (Action::Add, ConfigType::Holiday) => format!(
-            "Holiday {:?} on {k} added for region {r}.",
+            // Quoted plainly: Debug quoting would write backslash escapes into Salesforce
+            // and the email.
+            "Holiday \"{}\" on {k} added for region {r}.",
             c.name.as_ref().unwrap_or(&unset)
         ),
         (Action::Add, ConfigType::Hours) => format!(
