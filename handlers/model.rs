@@ -54,28 +54,45 @@ impl Status {
     }
 }
 
-/// `notify`'s marker: `state` is `sending` while a message may be on its way, `sent` after.
+/// `notify`'s marker for one outcome's message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NotifyMarker {
     pub pk: String,
     pub sk: String,
     pub record_id: String,
     pub event_id: String,
-    pub state: String,
+    pub state: MarkerState,
     pub ttl: i64,
 }
 
-impl NotifyMarker {
-    pub const SENDING: &'static str = "sending";
-    pub const SENT: &'static str = "sent";
+/// Where a notification stands; stored as `sending` / `sent`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MarkerState {
+    /// Claimed: a message may be on its way (a retry after a crash may send it again).
+    Sending,
+    /// Published: never sent again.
+    Sent,
+}
 
-    pub fn new(record_id: &str, event_id: &str, state: &str, ttl: i64) -> Self {
+impl MarkerState {
+    /// The stored value, for condition expressions.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MarkerState::Sending => "sending",
+            MarkerState::Sent => "sent",
+        }
+    }
+}
+
+impl NotifyMarker {
+    pub fn new(record_id: &str, event_id: &str, state: MarkerState, ttl: i64) -> Self {
         Self {
             pk: notify_pk(record_id),
             sk: request_sk(event_id),
             record_id: record_id.to_string(),
             event_id: event_id.to_string(),
-            state: state.to_string(),
+            state,
             ttl,
         }
     }
@@ -201,6 +218,24 @@ pub struct RequestItem {
 mod tests {
     use super::*;
     use chrono::DateTime;
+    use std::collections::HashMap;
+
+    #[test]
+    fn a_marker_state_is_stored_as_the_condition_expression_compares_it() {
+        for state in [MarkerState::Sending, MarkerState::Sent] {
+            let marker = NotifyMarker::new("a0B5g00000Rec01", "ev-1", state, 1);
+            let stored: HashMap<String, serde_dynamo::AttributeValue> =
+                serde_dynamo::to_item(&marker).unwrap();
+            assert_eq!(
+                stored["state"],
+                serde_dynamo::AttributeValue::S(state.as_str().to_string())
+            );
+            let back: NotifyMarker = serde_dynamo::from_item(stored).unwrap();
+            assert_eq!(back.state, state);
+        }
+        assert_eq!(MarkerState::Sending.as_str(), "sending");
+        assert_eq!(MarkerState::Sent.as_str(), "sent");
+    }
 
     #[test]
     fn keys_follow_the_design() {

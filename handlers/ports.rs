@@ -191,18 +191,21 @@ impl<T: ConfigReader + Sync> ConfigReader for &T {
     }
 }
 
+/// AppFlow's own flow status (`Active`, `Suspended`, `Errored`, `Draft`, `Deprecated`,
+/// `Deleted`, or a value newer than this SDK as `Unknown`): the SDK's enum, not a copy.
+pub use aws_sdk_appflow::types::FlowStatus;
+
 /// What DescribeFlow says about a flow.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FlowState {
-    /// `Active`, `Suspended`, `Errored`, `Draft`, `Deprecated`, `Deleted`.
-    pub status: String,
-    pub last_run_status: Option<String>,
+    pub status: FlowStatus,
+    /// The last run's message (an error text when it failed): evidence for the cause.
     pub last_run_message: Option<String>,
 }
 
 impl FlowState {
     pub fn is_active(&self) -> bool {
-        self.status == "Active"
+        self.status == FlowStatus::Active
     }
 }
 
@@ -248,4 +251,34 @@ pub trait GuardLedger {
         hour: &str,
         kind: &str,
     ) -> impl Future<Output = Result<(), PortError>> + Send;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_an_active_flow_is_active_even_one_with_a_status_newer_than_the_sdk() {
+        let state = |status: &str| FlowState {
+            status: FlowStatus::from(status),
+            last_run_message: None,
+        };
+        assert!(state("Active").is_active());
+        for other in [
+            "Suspended",
+            "Errored",
+            "Draft",
+            "Deprecated",
+            "Deleted",
+            "Paused",
+            "",
+        ] {
+            assert!(!state(other).is_active(), "{other}");
+        }
+        assert_eq!(
+            state("Paused").status.as_str(),
+            "Paused",
+            "an unknown status reads through"
+        );
+    }
 }

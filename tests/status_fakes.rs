@@ -4,7 +4,9 @@ mod support;
 
 use sfbridge::adapters::memory::{MemoryObjects, MemoryTable, MemoryTopic};
 use sfbridge::metrics;
-use sfbridge::model::{self, Action, ConfigItem, ConfigType, NotifyMarker, RequestItem, Status};
+use sfbridge::model::{
+    self, Action, ConfigItem, ConfigType, MarkerState, NotifyMarker, RequestItem, Status,
+};
 use sfbridge::notify::Notify;
 use sfbridge::status_csv::{self, StatusCsv};
 use support::stream::{batch, record};
@@ -76,7 +78,7 @@ fn mixed_batch() -> aws_lambda_events::dynamodb::Event {
         record(
             "600",
             "INSERT",
-            &NotifyMarker::new("a0B5g00000Rec01", "ev-1", "sent", 1),
+            &NotifyMarker::new("a0B5g00000Rec01", "ev-1", MarkerState::Sent, 1),
         ),
         record("700", "INSERT", &malformed),
         record(

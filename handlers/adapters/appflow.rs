@@ -4,7 +4,7 @@ use aws_sdk_appflow::operation::describe_flow::DescribeFlowError;
 use aws_sdk_appflow::Client;
 
 use super::sdk_errors::port_error;
-use crate::ports::{FlowState, Flows, PortError};
+use crate::ports::{FlowState, FlowStatus, Flows, PortError};
 
 #[derive(Clone)]
 pub struct AppFlowFlows {
@@ -23,13 +23,11 @@ impl Flows for AppFlowFlows {
             Ok(out) => {
                 let last = out.last_run_execution_details();
                 Ok(Some(FlowState {
+                    // DescribeFlow always names a status; a missing one reads as not Active.
                     status: out
                         .flow_status()
-                        .map(|s| s.as_str().to_string())
-                        .unwrap_or_default(),
-                    last_run_status: last
-                        .and_then(|l| l.most_recent_execution_status())
-                        .map(|s| s.as_str().to_string()),
+                        .cloned()
+                        .unwrap_or_else(|| FlowStatus::from("")),
                     last_run_message: last
                         .and_then(|l| l.most_recent_execution_message())
                         .map(str::to_string),

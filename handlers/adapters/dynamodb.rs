@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::Client;
 use std::collections::HashMap;
 
 use super::sdk_errors::port_error;
-use crate::model::{ConfigItem, NotifyMarker, RequestItem};
+use crate::model::{ConfigItem, MarkerState, NotifyMarker, RequestItem};
 use crate::ports::{
     ApplyOutcome, ClaimOutcome, ConfigReader, ConfigTable, GuardLedger, NotifyLedger, PortError,
     RecordOutcome,
@@ -157,7 +157,7 @@ impl NotifyLedger for DynamoTable {
         event_id: &str,
         ttl: i64,
     ) -> Result<ClaimOutcome, PortError> {
-        let marker = NotifyMarker::new(record_id, event_id, NotifyMarker::SENDING, ttl);
+        let marker = NotifyMarker::new(record_id, event_id, MarkerState::Sending, ttl);
         let put = self
             .client
             .put_item()
@@ -165,7 +165,10 @@ impl NotifyLedger for DynamoTable {
             .set_item(Some(to_item(&marker)?))
             .condition_expression("attribute_not_exists(pk) OR #state <> :sent")
             .expression_attribute_names("#state", "state")
-            .expression_attribute_values(":sent", AttributeValue::S(NotifyMarker::SENT.into()));
+            .expression_attribute_values(
+                ":sent",
+                AttributeValue::S(MarkerState::Sent.as_str().into()),
+            );
         Ok(if conditional_put(put).await? {
             ClaimOutcome::Claimed
         } else {
@@ -174,7 +177,7 @@ impl NotifyLedger for DynamoTable {
     }
 
     async fn mark_sent(&self, record_id: &str, event_id: &str, ttl: i64) -> Result<(), PortError> {
-        let marker = NotifyMarker::new(record_id, event_id, NotifyMarker::SENT, ttl);
+        let marker = NotifyMarker::new(record_id, event_id, MarkerState::Sent, ttl);
         self.client
             .put_item()
             .table_name(&self.table)

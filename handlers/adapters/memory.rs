@@ -5,10 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::Mutex;
 
-use crate::model::{ConfigItem, NotifyMarker, RequestItem};
+use crate::model::{ConfigItem, MarkerState, NotifyMarker, RequestItem};
 use crate::ports::{
-    ApplyOutcome, ClaimOutcome, ConfigReader, ConfigTable, DeadLetters, FlowState, Flows,
-    GuardLedger, Message, NotifyLedger, ObjectError, ObjectReader, ObjectWriter, PortError,
+    ApplyOutcome, ClaimOutcome, ConfigReader, ConfigTable, DeadLetters, FlowState, FlowStatus,
+    Flows, GuardLedger, Message, NotifyLedger, ObjectError, ObjectReader, ObjectWriter, PortError,
     RecordOutcome, Redelivery, Topic,
 };
 
@@ -201,11 +201,11 @@ impl NotifyLedger for MemoryTable {
         ttl: i64,
     ) -> Result<ClaimOutcome, PortError> {
         self.check_available()?;
-        let marker = NotifyMarker::new(record_id, event_id, NotifyMarker::SENDING, ttl);
+        let marker = NotifyMarker::new(record_id, event_id, MarkerState::Sending, ttl);
         let mut items = self.lock();
         let key = (marker.pk.clone(), marker.sk.clone());
         if let Some(StoredItem::Marker(existing)) = items.get(&key) {
-            if existing.state == NotifyMarker::SENT {
+            if existing.state == MarkerState::Sent {
                 return Ok(ClaimOutcome::AlreadySent);
             }
         }
@@ -215,7 +215,7 @@ impl NotifyLedger for MemoryTable {
 
     async fn mark_sent(&self, record_id: &str, event_id: &str, ttl: i64) -> Result<(), PortError> {
         self.check_available()?;
-        let marker = NotifyMarker::new(record_id, event_id, NotifyMarker::SENT, ttl);
+        let marker = NotifyMarker::new(record_id, event_id, MarkerState::Sent, ttl);
         self.lock().insert(
             (marker.pk.clone(), marker.sk.clone()),
             StoredItem::Marker(marker),
@@ -434,8 +434,7 @@ impl MemoryFlows {
         self.flows.lock().unwrap_or_else(|p| p.into_inner()).insert(
             flow.to_string(),
             FlowState {
-                status: status.to_string(),
-                last_run_status: last_run_message.map(|_| "Error".to_string()),
+                status: FlowStatus::from(status),
                 last_run_message: last_run_message.map(str::to_string),
             },
         );
@@ -446,7 +445,7 @@ impl MemoryFlows {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .get(flow)
-            .map(|f| f.status.clone())
+            .map(|f| f.status.to_string())
     }
 
     /// The next `n` calls answer access denied, as AppFlow does while a new role policy has
@@ -482,7 +481,7 @@ impl MemoryFlows {
             .get_mut(flow)
         {
             Some(f) => {
-                f.status = status.to_string();
+                f.status = FlowStatus::from(status);
                 Ok(())
             }
             None => Err(PortError::Permanent(format!("flow {flow} not found"))),

@@ -383,7 +383,7 @@ impl<F: Flows, L: GuardLedger, T: Topic> FlowGuard<F, L, T> {
         let cause = cause::classify(evidence.iter().map(String::as_str));
         if !cause.is_transient() {
             return self
-                .alert(flow, &state.status, cause, &evidence, None, now)
+                .alert(flow, state.status.as_str(), cause, &evidence, None, now)
                 .await;
         }
         if state.is_active() {
@@ -406,7 +406,7 @@ impl<F: Flows, L: GuardLedger, T: Topic> FlowGuard<F, L, T> {
             return self
                 .alert(
                     flow,
-                    &state.status,
+                    state.status.as_str(),
                     cause,
                     &evidence,
                     Some(ALERT_ON_CAP),
