@@ -32,8 +32,11 @@ workflows:
 fmt-check:
 	cargo fmt --all --check
 
+# Twice: with the tests (which turn on the `fakes` feature) and as the Lambda binary is built,
+# without it, so code only the fakes use cannot hide there.
 clippy:
 	cargo clippy --all-targets --locked -- -D warnings
+	cargo clippy --lib --bins --locked -- -D warnings
 
 # Unit tests need nothing; integration tests talk to the local moto server, which this starts
 # on a free loopback port and always stops. With AWS_ENDPOINT_URL set, that emulator is used.

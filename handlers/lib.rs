@@ -3,7 +3,8 @@
 //!
 //! Layout: `dispatch` picks a handler by name, `config` reads each handler's environment once,
 //! `model` holds the table's item shapes and keys, `ports` the narrow traits the handlers work
-//! against, `adapters` their AWS and in-memory implementations, and one module per handler.
+//! against, `adapters` their AWS implementations (and, with the `fakes` feature, in-memory ones
+//! for tests and benchmarks), and one module per handler.
 
 pub mod adapters;
 pub mod aws;
