@@ -180,11 +180,6 @@ pub struct ConfigItem {
 }
 
 impl ConfigItem {
-    /// The order in which changes to one item apply: (`event_time`, `event_id`).
-    pub fn order(&self) -> (&str, &str) {
-        (&self.event_time, &self.event_id)
-    }
-
     pub fn is_tombstone(&self) -> bool {
         self.deleted == Some(true)
     }

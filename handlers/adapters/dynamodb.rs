@@ -42,10 +42,6 @@ impl DynamoTable {
             table: table.into(),
         }
     }
-
-    pub fn table_name(&self) -> &str {
-        &self.table
-    }
 }
 
 fn to_item<T: serde::Serialize>(value: &T) -> Result<HashMap<String, AttributeValue>, PortError> {

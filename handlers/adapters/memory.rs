@@ -108,7 +108,7 @@ impl ConfigTable for MemoryTable {
         }
         let config_key = (config.pk.clone(), config.sk.clone());
         if let Some(StoredItem::Config(existing)) = items.get(&config_key) {
-            if existing.order() >= config.order() {
+            if order(existing) >= order(config) {
                 return Ok(ApplyOutcome::Superseded);
             }
         }
@@ -522,4 +522,10 @@ impl Flows for MemoryFlows {
         self.record("stop", flow)?;
         self.set_status(flow, "Suspended")
     }
+}
+
+/// The order in which changes to one item apply, as the DynamoDB adapter's condition
+/// (`CONFIG_IS_OLDER`) compares them: (`event_time`, `event_id`).
+fn order(item: &ConfigItem) -> (&str, &str) {
+    (&item.event_time, &item.event_id)
 }

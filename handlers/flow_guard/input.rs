@@ -7,7 +7,6 @@
 use std::collections::BTreeMap;
 
 use aws_lambda_events::eventbridge::EventBridgeEvent;
-use chrono::{DateTime, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
 
@@ -16,29 +15,20 @@ pub const EVENT_FLOW_DEACTIVATED: &str = "AppFlow Event Flow Deactivated";
 pub const SCHEDULED_FLOW_DEACTIVATED: &str = "AppFlow Scheduled Flow Deactivated";
 pub const RUN_FAILED: &str = "Execution Failed";
 
-/// The `detail` of an AppFlow event. AppFlow sends numbers as strings and timestamps that may
-/// end in `[UTC]`; fields it adds later land in `other`.
+/// The `detail` of an AppFlow event: the fields flow-guard reads. AppFlow sends numbers as
+/// strings; every other field (times, ids, error summaries, fields it adds later) lands in
+/// `other`, where `evidence` looks for the error-bearing ones.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct AppFlowDetail {
     #[serde(default)]
     pub flow_name: Option<String>,
     #[serde(default)]
-    pub flow_arn: Option<String>,
-    #[serde(default)]
     pub status: Option<String>,
     #[serde(default)]
     pub execution_id: Option<String>,
-    #[serde(default)]
-    pub trigger_type: Option<String>,
-    #[serde(default, deserialize_with = "text_or_number")]
-    pub num_of_records_processed: Option<String>,
     #[serde(default, deserialize_with = "text_or_number")]
     pub num_of_records_failed: Option<String>,
-    #[serde(default)]
-    pub start_time: Option<String>,
-    #[serde(default)]
-    pub end_time: Option<String>,
     #[serde(flatten)]
     pub other: BTreeMap<String, Value>,
 }
@@ -46,10 +36,6 @@ pub struct AppFlowDetail {
 impl AppFlowDetail {
     pub fn records_failed(&self) -> Option<u64> {
         self.num_of_records_failed.as_deref().and_then(count)
-    }
-
-    pub fn ended_at(&self) -> Option<DateTime<Utc>> {
-        self.end_time.as_deref().and_then(timestamp)
     }
 
     /// The error-bearing fields AppFlow added (error summaries, deactivation reasons,
@@ -92,16 +78,6 @@ fn text_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::
 /// AppFlow's counts: `"42"`.
 pub fn count(s: &str) -> Option<u64> {
     s.trim().parse().ok()
-}
-
-/// AppFlow's timestamps: RFC 3339, possibly followed by a zone in brackets (`...Z[UTC]`).
-pub fn timestamp(s: &str) -> Option<DateTime<Utc>> {
-    let s = s.trim();
-    let s = match s.find('[') {
-        Some(i) if s.ends_with(']') => &s[..i],
-        _ => s,
-    };
-    DateTime::parse_from_rfc3339(s).ok().map(|t| t.to_utc())
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -212,7 +188,6 @@ mod tests {
         assert_eq!(detail_type, RUN_REPORT);
         assert_eq!(detail.flow_name.as_deref(), Some("sfbridge-dev-status"));
         assert_eq!(detail.records_failed(), Some(3));
-        assert_eq!(detail.ended_at(), timestamp("2026-11-27T09:59:59.941Z"));
         assert_eq!(
             detail.evidence(),
             vec!["error-summary: Request limit exceeded"]
@@ -295,9 +270,7 @@ mod tests {
     }
 
     #[test]
-    fn timestamps_and_counts_are_lenient_but_exact() {
-        assert!(timestamp("2026-11-27T10:00:00+01:00").is_some());
-        assert_eq!(timestamp("yesterday"), None);
+    fn counts_are_lenient_but_exact() {
         assert_eq!(count(" 7 "), Some(7));
         assert_eq!(count("seven"), None);
     }

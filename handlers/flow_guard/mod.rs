@@ -198,10 +198,14 @@ impl<F: Flows, L: GuardLedger, T: Topic> FlowGuard<F, L, T> {
         }
     }
 
+    /// For tests: the fake behind the port.
+    #[cfg(any(test, feature = "fakes"))]
     pub fn flows(&self) -> &F {
         &self.flows
     }
 
+    /// For tests: the fake behind the port.
+    #[cfg(any(test, feature = "fakes"))]
     pub fn topic(&self) -> &T {
         &self.topic
     }

@@ -176,10 +176,14 @@ impl<T, O, Q, R> Ingest<T, O, Q, R> {
 }
 
 impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters, R: Redelivery> Ingest<T, O, Q, R> {
+    /// For tests: the fake behind the port.
+    #[cfg(any(test, feature = "fakes"))]
     pub fn table(&self) -> &T {
         &self.table
     }
 
+    /// For tests: the fake behind the port.
+    #[cfg(any(test, feature = "fakes"))]
     pub fn objects(&self) -> &O {
         &self.objects
     }

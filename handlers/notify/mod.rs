@@ -53,10 +53,14 @@ impl<L: NotifyLedger, T: Topic> Notify<L, T> {
         Self { ledger, topic }
     }
 
+    /// For tests: the fake behind the port.
+    #[cfg(any(test, feature = "fakes"))]
     pub fn ledger(&self) -> &L {
         &self.ledger
     }
 
+    /// For tests: the fake behind the port.
+    #[cfg(any(test, feature = "fakes"))]
     pub fn topic(&self) -> &T {
         &self.topic
     }

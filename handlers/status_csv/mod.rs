@@ -48,6 +48,8 @@ impl<W: ObjectWriter> StatusCsv<W> {
         Self { objects, settings }
     }
 
+    /// For tests: the fake behind the port.
+    #[cfg(any(test, feature = "fakes"))]
     pub fn objects(&self) -> &W {
         &self.objects
     }
