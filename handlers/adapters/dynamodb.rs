@@ -3,6 +3,7 @@
 
 use aws_sdk_dynamodb::operation::put_item::PutItemError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder;
 use aws_sdk_dynamodb::operation::update_item::UpdateItemError;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, Put, TransactWriteItem};
 use aws_sdk_dynamodb::Client;
@@ -243,13 +244,19 @@ impl ConfigReader for DynamoTable {
     }
 }
 
+/// Sends a conditional UpdateItem: `true` when applied, `false` when the condition failed.
+async fn conditional_update(update: UpdateItemFluentBuilder) -> Result<bool, PortError> {
+    match update.send().await {
+        Ok(_) => Ok(true),
+        Err(err) => match err.as_service_error() {
+            Some(UpdateItemError::ConditionalCheckFailedException(_)) => Ok(false),
+            _ => Err(port_error(&err)),
+        },
+    }
+}
+
 /// An UpdateItem of flow-guard's counter item for one flow and clock hour.
-fn guard_update(
-    client: &Client,
-    table: &str,
-    flow: &str,
-    hour: &str,
-) -> aws_sdk_dynamodb::operation::update_item::builders::UpdateItemFluentBuilder {
+fn guard_update(client: &Client, table: &str, flow: &str, hour: &str) -> UpdateItemFluentBuilder {
     client
         .update_item()
         .table_name(table)
@@ -265,7 +272,7 @@ impl GuardLedger for DynamoTable {
         max: u32,
         ttl: i64,
     ) -> Result<bool, PortError> {
-        let result = guard_update(&self.client, &self.table, flow, hour)
+        let update = guard_update(&self.client, &self.table, flow, hour)
             .update_expression("SET #n = if_not_exists(#n, :zero) + :one, #ttl = :ttl")
             .condition_expression("attribute_not_exists(#n) OR #n < :max")
             .expression_attribute_names("#n", "reactivations")
@@ -273,16 +280,8 @@ impl GuardLedger for DynamoTable {
             .expression_attribute_values(":zero", AttributeValue::N("0".into()))
             .expression_attribute_values(":one", AttributeValue::N("1".into()))
             .expression_attribute_values(":max", AttributeValue::N(max.to_string()))
-            .expression_attribute_values(":ttl", AttributeValue::N(ttl.to_string()))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(err) => match err.as_service_error() {
-                Some(UpdateItemError::ConditionalCheckFailedException(_)) => Ok(false),
-                _ => Err(port_error(&err)),
-            },
-        }
+            .expression_attribute_values(":ttl", AttributeValue::N(ttl.to_string()));
+        conditional_update(update).await
     }
 
     async fn claim_alert(
@@ -292,23 +291,15 @@ impl GuardLedger for DynamoTable {
         kind: &str,
         ttl: i64,
     ) -> Result<bool, PortError> {
-        let result = guard_update(&self.client, &self.table, flow, hour)
+        let update = guard_update(&self.client, &self.table, flow, hour)
             .update_expression("ADD #alerts :kind SET #ttl = :ttl")
             .condition_expression("attribute_not_exists(#alerts) OR NOT contains(#alerts, :k)")
             .expression_attribute_names("#alerts", "alerts")
             .expression_attribute_names("#ttl", "ttl")
             .expression_attribute_values(":kind", AttributeValue::Ss(vec![kind.to_string()]))
             .expression_attribute_values(":k", AttributeValue::S(kind.to_string()))
-            .expression_attribute_values(":ttl", AttributeValue::N(ttl.to_string()))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(err) => match err.as_service_error() {
-                Some(UpdateItemError::ConditionalCheckFailedException(_)) => Ok(false),
-                _ => Err(port_error(&err)),
-            },
-        }
+            .expression_attribute_values(":ttl", AttributeValue::N(ttl.to_string()));
+        conditional_update(update).await
     }
 
     async fn release_alert(&self, flow: &str, hour: &str, kind: &str) -> Result<(), PortError> {
