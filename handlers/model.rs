@@ -96,6 +96,14 @@ impl NotifyMarker {
             ttl,
         }
     }
+
+    /// The same marker in another state.
+    pub fn with_state(&self, state: MarkerState) -> Self {
+        Self {
+            state,
+            ..self.clone()
+        }
+    }
 }
 
 pub fn region_pk(region: &str) -> String {

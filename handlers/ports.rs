@@ -4,7 +4,7 @@
 
 use std::future::Future;
 
-use crate::model::{ConfigItem, RequestItem};
+use crate::model::{ConfigItem, NotifyMarker, RequestItem};
 
 /// A failure talking to a table or a topic.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -151,20 +151,16 @@ pub enum ClaimOutcome {
 /// Markers live in the table under their own keys; the stream handlers skip them, so they
 /// cannot loop through the stream.
 pub trait NotifyLedger {
-    /// Claims the outcome for sending unless it is already marked sent.
+    /// Writes this `sending` marker unless the outcome is already marked sent.
     fn claim(
         &self,
-        record_id: &str,
-        event_id: &str,
-        ttl: i64,
+        marker: &NotifyMarker,
     ) -> impl Future<Output = Result<ClaimOutcome, PortError>> + Send;
 
-    /// Marks the outcome sent.
+    /// Writes the marker again as `sent`.
     fn mark_sent(
         &self,
-        record_id: &str,
-        event_id: &str,
-        ttl: i64,
+        marker: &NotifyMarker,
     ) -> impl Future<Output = Result<(), PortError>> + Send;
 }
 

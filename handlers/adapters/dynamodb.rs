@@ -148,18 +148,12 @@ async fn conditional_put(
 }
 
 impl NotifyLedger for DynamoTable {
-    async fn claim(
-        &self,
-        record_id: &str,
-        event_id: &str,
-        ttl: i64,
-    ) -> Result<ClaimOutcome, PortError> {
-        let marker = NotifyMarker::new(record_id, event_id, MarkerState::Sending, ttl);
+    async fn claim(&self, marker: &NotifyMarker) -> Result<ClaimOutcome, PortError> {
         let put = self
             .client
             .put_item()
             .table_name(&self.table)
-            .set_item(Some(to_item(&marker)?))
+            .set_item(Some(to_item(marker)?))
             .condition_expression("attribute_not_exists(pk) OR #state <> :sent")
             .expression_attribute_names("#state", "state")
             .expression_attribute_values(
@@ -173,12 +167,12 @@ impl NotifyLedger for DynamoTable {
         })
     }
 
-    async fn mark_sent(&self, record_id: &str, event_id: &str, ttl: i64) -> Result<(), PortError> {
-        let marker = NotifyMarker::new(record_id, event_id, MarkerState::Sent, ttl);
+    async fn mark_sent(&self, marker: &NotifyMarker) -> Result<(), PortError> {
+        let sent = marker.with_state(MarkerState::Sent);
         self.client
             .put_item()
             .table_name(&self.table)
-            .set_item(Some(to_item(&marker)?))
+            .set_item(Some(to_item(&sent)?))
             .send()
             .await
             .map(|_| ())

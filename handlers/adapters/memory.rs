@@ -194,14 +194,8 @@ impl GuardLedger for MemoryTable {
 }
 
 impl NotifyLedger for MemoryTable {
-    async fn claim(
-        &self,
-        record_id: &str,
-        event_id: &str,
-        ttl: i64,
-    ) -> Result<ClaimOutcome, PortError> {
+    async fn claim(&self, marker: &NotifyMarker) -> Result<ClaimOutcome, PortError> {
         self.check_available()?;
-        let marker = NotifyMarker::new(record_id, event_id, MarkerState::Sending, ttl);
         let mut items = self.lock();
         let key = (marker.pk.clone(), marker.sk.clone());
         if let Some(StoredItem::Marker(existing)) = items.get(&key) {
@@ -209,17 +203,15 @@ impl NotifyLedger for MemoryTable {
                 return Ok(ClaimOutcome::AlreadySent);
             }
         }
-        items.insert(key, StoredItem::Marker(marker));
+        items.insert(key, StoredItem::Marker(marker.clone()));
         Ok(ClaimOutcome::Claimed)
     }
 
-    async fn mark_sent(&self, record_id: &str, event_id: &str, ttl: i64) -> Result<(), PortError> {
+    async fn mark_sent(&self, marker: &NotifyMarker) -> Result<(), PortError> {
         self.check_available()?;
-        let marker = NotifyMarker::new(record_id, event_id, MarkerState::Sent, ttl);
-        self.lock().insert(
-            (marker.pk.clone(), marker.sk.clone()),
-            StoredItem::Marker(marker),
-        );
+        let sent = marker.with_state(MarkerState::Sent);
+        self.lock()
+            .insert((sent.pk.clone(), sent.sk.clone()), StoredItem::Marker(sent));
         Ok(())
     }
 }

@@ -19,7 +19,7 @@ use crate::adapters::sns::SnsTopic;
 use crate::config::{ConfigError, Env};
 use crate::error::HandlerError;
 use crate::metrics::{self, Notify as Metric};
-use crate::model::{self, RequestItem};
+use crate::model::{self, MarkerState, NotifyMarker, RequestItem};
 use crate::ports::{ClaimOutcome, NotifyLedger, Topic};
 use crate::stream::{for_each_inserted_request, RecordError};
 
@@ -82,9 +82,10 @@ impl<L: NotifyLedger, T: Topic> Notify<L, T> {
 
     async fn send(&self, request: RequestItem, ttl: i64) -> Result<(), RecordError> {
         let (record_id, event_id) = (request.record_id.as_str(), request.event_id.as_str());
+        let marker = NotifyMarker::new(record_id, event_id, MarkerState::Sending, ttl);
         let claim = self
             .ledger
-            .claim(record_id, event_id, ttl)
+            .claim(&marker)
             .await
             .map_err(|e| RecordError::Retry(format!("claiming the dedupe marker: {e}")))?;
         if claim == ClaimOutcome::AlreadySent {
@@ -100,7 +101,7 @@ impl<L: NotifyLedger, T: Topic> Notify<L, T> {
         // The message is out. Failing the record now would send it again on the retry, so a
         // failure to mark it is only logged: the marker stays `sending`, and only a later
         // replay of this record could repeat the email.
-        if let Err(e) = self.ledger.mark_sent(record_id, event_id, ttl).await {
+        if let Err(e) = self.ledger.mark_sent(&marker).await {
             warn!(%record_id, %event_id, error = %e, "notify: sent, but the marker could not be set to sent");
         }
         metrics::count(Metric::Sent);
