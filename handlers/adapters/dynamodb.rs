@@ -8,7 +8,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, Put, TransactWr
 use aws_sdk_dynamodb::Client;
 use std::collections::HashMap;
 
-use super::sdk_errors::port_error;
+use super::sdk_errors::{cancelled, port_error};
 use crate::model::{ConfigItem, NotifyMarker, RequestItem};
 use crate::ports::{
     ApplyOutcome, ClaimOutcome, ConfigReader, ConfigTable, GuardLedger, NotifyLedger, PortError,
@@ -21,13 +21,6 @@ const REQUEST_IS_NEW: &str = "attribute_not_exists(pk)";
 /// `event_time` is fixed-width UTC, so string order is time order.
 const CONFIG_IS_OLDER: &str = "attribute_not_exists(pk) OR event_time < :t \
      OR (event_time = :t AND event_id < :id)";
-
-/// Cancellation reason codes worth retrying.
-const TRANSIENT_CANCELLATIONS: &[&str] = &[
-    "TransactionConflict",
-    "ThrottlingError",
-    "ProvisionedThroughputExceeded",
-];
 
 #[derive(Clone)]
 pub struct DynamoTable {
@@ -105,16 +98,7 @@ impl ConfigTable for DynamoTable {
                     return match codes.as_slice() {
                         ["ConditionalCheckFailed", ..] => Ok(ApplyOutcome::Duplicate),
                         [_, "ConditionalCheckFailed"] => Ok(ApplyOutcome::Superseded),
-                        _ => {
-                            let text = format!("transaction cancelled: {}", codes.join(", "));
-                            // Conflicts and throttling pass; anything else (ValidationError,
-                            // ...) will not get better by retrying.
-                            if codes.iter().any(|c| TRANSIENT_CANCELLATIONS.contains(c)) {
-                                Err(PortError::Transient(text))
-                            } else {
-                                Err(PortError::Permanent(text))
-                            }
-                        }
+                        _ => Err(cancelled(&codes)),
                     };
                 }
                 Err(port_error(&err))
