@@ -17,7 +17,7 @@ pub fn find(detail: &Detail) -> Option<S3Location> {
     if detail.has_business_fields() {
         return None;
     }
-    detail.other_text.values().find_map(|v| parse_url(v))
+    detail.other_text().find_map(parse_url)
 }
 
 /// Parses `s3://bucket/key` or an S3 `https://` URL into bucket and (decoded) key.
