@@ -76,6 +76,15 @@ impl ConfigTable for DynamoTable {
             .map_err(|e| PortError::Permanent(format!("cannot build put: {e}")))?;
 
         // Order matters: cancellation reasons come back index by index.
+        //
+        // No ClientRequestToken of ours. The model marks it `idempotencyToken`, so the SDK fills
+        // in a random UUID once per call, before its retry loop: a retry after a commit whose
+        // answer was lost repeats it, and DynamoDB answers with the commit's result (applied,
+        // not a duplicate). A token derived from the event would come back with a redelivery
+        // minutes later whose items differ (`processed_at`, `ttl`), which DynamoDB refuses
+        // within its 10-minute window (IdempotentParameterMismatchException) instead of
+        // reporting the duplicate. `a_commit_whose_answer_was_lost_is_applied_once` in
+        // tests/ingest_moto.rs pins both.
         let result = self
             .client
             .transact_write_items()
