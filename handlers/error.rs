@@ -3,6 +3,8 @@
 
 use lambda_runtime::Diagnostic;
 
+use crate::ports::PortError;
+
 /// The `errorType` Lambda records for a failed invocation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorType {
@@ -64,6 +66,12 @@ impl HandlerError {
         Self::new(ErrorType::Rejected, message)
     }
 
+    /// Says what was being done: `"StartFlow f: transient failure: ..."`.
+    pub fn context(mut self, what: impl std::fmt::Display) -> Self {
+        self.message = format!("{what}: {}", self.message);
+        self
+    }
+
     /// Fills in the ids not already known.
     pub fn about(mut self, ids: &Ids) -> Self {
         let fill = |mine: &mut Option<String>, theirs: &Option<String>| {
@@ -95,11 +103,55 @@ impl HandlerError {
     }
 }
 
+/// The one mapping of a failed table, topic or queue call to an `errorType`: transient is
+/// `Retryable`; denied and permanent (missing table, invalid request) are `Internal`, a
+/// misconfiguration or a bug. The message is the port error's, kind included.
+impl From<PortError> for HandlerError {
+    fn from(e: PortError) -> Self {
+        let kind = if e.is_transient() {
+            ErrorType::Retryable
+        } else {
+            ErrorType::Internal
+        };
+        Self::new(kind, e.to_string())
+    }
+}
+
 impl From<HandlerError> for Diagnostic {
     fn from(err: HandlerError) -> Self {
         Diagnostic {
             error_type: err.kind.as_str().to_string(),
             error_message: err.message,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_port_error_is_retryable_only_when_transient() {
+        let cases = [
+            (
+                PortError::Transient("throttled".into()),
+                ErrorType::Retryable,
+            ),
+            (PortError::Denied("no".into()), ErrorType::Internal),
+            (PortError::Permanent("no table".into()), ErrorType::Internal),
+        ];
+        for (port, kind) in cases {
+            let text = port.to_string();
+            let err = HandlerError::from(port);
+            assert_eq!(err.kind, kind, "{text}");
+            assert_eq!(err.message, text);
+        }
+    }
+
+    #[test]
+    fn context_goes_first() {
+        let err =
+            HandlerError::from(PortError::Denied("not allowed".into())).context("StartFlow f");
+        assert_eq!(err.message, "StartFlow f: access denied: not allowed");
     }
 }

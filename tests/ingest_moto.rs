@@ -2,8 +2,73 @@
 mod support;
 
 use support::moto::MotoWorld;
+use support::World;
 
 ingest_scenarios!(MotoWorld::new().await);
+
+/// DynamoDB commits a transaction but its answer is lost, so the SDK sends it again. The SDK
+/// fills in a `ClientRequestToken` once per call and keeps it for its retries, so DynamoDB
+/// answers the repeat as it answered the commit: `applied`, not `duplicate`. A redelivery
+/// minutes later is a new call with a new token, hence a duplicate, not an
+/// `IdempotentParameterMismatchException` (its request item has another `processed_at`).
+/// Moto ignores the token; the proxy in front of it keeps DynamoDB's documented rule.
+#[tokio::test]
+async fn a_commit_whose_answer_was_lost_is_applied_once() {
+    use sfbridge::adapters::dynamodb::DynamoTable;
+    use sfbridge::adapters::s3::S3Objects;
+    use sfbridge::ingest::{Ingest, Outcome};
+    use support::throttle::Throttle;
+
+    let world = MotoWorld::new().await;
+    let proxy = Throttle::start(&support::moto::endpoint()).await;
+    let through_proxy = world
+        .sdk()
+        .to_builder()
+        .endpoint_url(&proxy.endpoint)
+        .build();
+    let ingest = Ingest::new(
+        DynamoTable::new(
+            aws_sdk_dynamodb::Client::new(&through_proxy),
+            world.table_name(),
+        ),
+        S3Objects::new(world.s3().clone()),
+        world.settings(),
+    );
+    let record = "a0B5g00000LoStA";
+    let event = || {
+        support::envelope(
+            "eb-lost",
+            "2026-11-01T09:00:00Z",
+            support::holiday(
+                record,
+                "ev-lost",
+                "2026-11-01T09:00:00Z",
+                "2026-12-25",
+                "Christmas Day",
+            ),
+        )
+    };
+    let now = chrono::Utc::now();
+
+    proxy.lose_next_answers(1);
+    let first = ingest.handle(event(), now).await.expect("answered");
+    assert_eq!(first.outcome, Outcome::Applied, "{first:?}");
+    let tokens = proxy.transaction_tokens();
+    assert_eq!(tokens.len(), 2, "sent, answer lost, sent again: {tokens:?}");
+    assert!(tokens[0].is_some(), "the transaction carries a token");
+    assert_eq!(tokens[0], tokens[1], "the retry repeats the token");
+    assert!(tokens[0].as_deref().is_some_and(|t| t.len() <= 36));
+    assert_eq!(world.requests(record).await.len(), 1, "committed once");
+
+    // The queue redelivers the message a few minutes later (within the token's 10 minutes).
+    let later = now + chrono::Duration::minutes(3);
+    let again = ingest.handle(event(), later).await.expect("answered");
+    assert_eq!(again.outcome, Outcome::Duplicate, "{again:?}");
+    let tokens = proxy.transaction_tokens();
+    assert_eq!(tokens.len(), 3, "{tokens:?}");
+    assert_ne!(tokens[2], tokens[0], "a new call, a new token");
+    assert_eq!(world.requests(record).await.len(), 1);
+}
 
 /// The redelivery delay reaches the queue named by the record's `eventSourceARN` (the URL is
 /// built from the ARN, as SQS documents it).

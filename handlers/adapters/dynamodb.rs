@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, Put, TransactWr
 use aws_sdk_dynamodb::Client;
 use std::collections::HashMap;
 
-use super::sdk_errors::port_error;
+use super::sdk_errors::{cancelled, port_error};
 use crate::model::{ConfigItem, MarkerState, NotifyMarker, RequestItem};
 use crate::ports::{
     ApplyOutcome, ClaimOutcome, ConfigReader, ConfigTable, GuardLedger, NotifyLedger, PortError,
@@ -22,13 +22,6 @@ const REQUEST_IS_NEW: &str = "attribute_not_exists(pk)";
 /// `event_time` is fixed-width UTC, so string order is time order.
 const CONFIG_IS_OLDER: &str = "attribute_not_exists(pk) OR event_time < :t \
      OR (event_time = :t AND event_id < :id)";
-
-/// Cancellation reason codes worth retrying.
-const TRANSIENT_CANCELLATIONS: &[&str] = &[
-    "TransactionConflict",
-    "ThrottlingError",
-    "ProvisionedThroughputExceeded",
-];
 
 #[derive(Clone)]
 pub struct DynamoTable {
@@ -80,6 +73,15 @@ impl ConfigTable for DynamoTable {
             .map_err(|e| PortError::Permanent(format!("cannot build put: {e}")))?;
 
         // Order matters: cancellation reasons come back index by index.
+        //
+        // No ClientRequestToken of ours. The model marks it `idempotencyToken`, so the SDK fills
+        // in a random UUID once per call, before its retry loop: a retry after a commit whose
+        // answer was lost repeats it, and DynamoDB answers with the commit's result (applied,
+        // not a duplicate). A token derived from the event would come back with a redelivery
+        // minutes later whose items differ (`processed_at`, `ttl`), which DynamoDB refuses
+        // within its 10-minute window (IdempotentParameterMismatchException) instead of
+        // reporting the duplicate. `a_commit_whose_answer_was_lost_is_applied_once` in
+        // tests/ingest_moto.rs pins both.
         let result = self
             .client
             .transact_write_items()
@@ -102,16 +104,7 @@ impl ConfigTable for DynamoTable {
                     return match codes.as_slice() {
                         ["ConditionalCheckFailed", ..] => Ok(ApplyOutcome::Duplicate),
                         [_, "ConditionalCheckFailed"] => Ok(ApplyOutcome::Superseded),
-                        _ => {
-                            let text = format!("transaction cancelled: {}", codes.join(", "));
-                            // Conflicts and throttling pass; anything else (ValidationError,
-                            // ...) will not get better by retrying.
-                            if codes.iter().any(|c| TRANSIENT_CANCELLATIONS.contains(c)) {
-                                Err(PortError::Transient(text))
-                            } else {
-                                Err(PortError::Permanent(text))
-                            }
-                        }
+                        _ => Err(cancelled(&codes)),
                     };
                 }
                 Err(port_error(&err))

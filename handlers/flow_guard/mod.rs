@@ -148,15 +148,6 @@ fn could_not_check(failed: Vec<(String, HandlerError)>) -> HandlerError {
     })
 }
 
-fn aws_failure(what: &str, e: PortError) -> HandlerError {
-    let kind = if e.is_transient() {
-        ErrorType::Retryable
-    } else {
-        ErrorType::Internal
-    };
-    HandlerError::new(kind, format!("{what}: {e}"))
-}
-
 /// Calls `call` again while it is denied, until `deadline`: only for Terraform's activation,
 /// which runs seconds after the role policy that allows it was created. A denial that outlasts
 /// the deadline is returned (and fails the apply, naming the call).
@@ -356,7 +347,7 @@ impl<F: Flows, L: GuardLedger, T: Topic> FlowGuard<F, L, T> {
         self.flows
             .describe(flow)
             .await
-            .map_err(|e| aws_failure(&format!("DescribeFlow {flow}"), e))
+            .map_err(|e| HandlerError::from(e).context(format!("DescribeFlow {flow}")))
     }
 
     /// Decides between a restart and a person.
@@ -404,7 +395,7 @@ impl<F: Flows, L: GuardLedger, T: Topic> FlowGuard<F, L, T> {
             .ledger
             .count_reactivation(flow, &hour, self.settings.max_reactivations, ttl)
             .await
-            .map_err(|e| aws_failure("counting the reactivation", e))?;
+            .map_err(|e| HandlerError::from(e).context("counting the reactivation"))?;
         if !allowed {
             warn!(flow, cause = ?cause, max = self.settings.max_reactivations, "flow-guard: reactivation cap reached; no StartFlow");
             return self
@@ -421,7 +412,7 @@ impl<F: Flows, L: GuardLedger, T: Topic> FlowGuard<F, L, T> {
         self.flows
             .start(flow)
             .await
-            .map_err(|e| aws_failure(&format!("StartFlow {flow}"), e))?;
+            .map_err(|e| HandlerError::from(e).context(format!("StartFlow {flow}")))?;
         info!(flow, cause = ?cause, was = %state.status, "flow-guard: restarted");
         Ok(outcome(
             Some(flow),
@@ -448,7 +439,7 @@ impl<F: Flows, L: GuardLedger, T: Topic> FlowGuard<F, L, T> {
             .ledger
             .claim_alert(flow, &hour, kind, ttl)
             .await
-            .map_err(|e| aws_failure("claiming the alert", e))?;
+            .map_err(|e| HandlerError::from(e).context("claiming the alert"))?;
         if !first {
             info!(flow, cause = ?cause, kind, "flow-guard: support already told this hour");
             return Ok(outcome(Some(flow), Action::AlertSuppressed, cause.label()));
@@ -465,7 +456,7 @@ impl<F: Flows, L: GuardLedger, T: Topic> FlowGuard<F, L, T> {
             if let Err(release) = self.ledger.release_alert(flow, &hour, kind).await {
                 warn!(flow, error = %release, "flow-guard: could not release the alert claim");
             }
-            return Err(aws_failure("publishing the support message", e));
+            return Err(HandlerError::from(e).context("publishing the support message"));
         }
         warn!(flow, status, cause = ?cause, kind, "flow-guard: support told");
         Ok(outcome(Some(flow), Action::Alerted, cause.label()))
@@ -477,7 +468,7 @@ impl<F: Flows, L: GuardLedger, T: Topic> FlowGuard<F, L, T> {
         let state =
             through_iam_propagation("DescribeFlow", flow, deadline, || self.flows.describe(flow))
                 .await
-                .map_err(|e| aws_failure(&format!("DescribeFlow {flow}"), e))?;
+                .map_err(|e| HandlerError::from(e).context(format!("DescribeFlow {flow}")))?;
         match state {
             None => Err(HandlerError::new(
                 ErrorType::Internal,
@@ -490,7 +481,7 @@ impl<F: Flows, L: GuardLedger, T: Topic> FlowGuard<F, L, T> {
             Some(s) => {
                 through_iam_propagation("StartFlow", flow, deadline, || self.flows.start(flow))
                     .await
-                    .map_err(|e| aws_failure(&format!("StartFlow {flow}"), e))?;
+                    .map_err(|e| HandlerError::from(e).context(format!("StartFlow {flow}")))?;
                 info!(flow, was = %s.status, "flow-guard: activated");
                 Ok(outcome(
                     Some(flow),
@@ -508,7 +499,7 @@ impl<F: Flows, L: GuardLedger, T: Topic> FlowGuard<F, L, T> {
                 self.flows
                     .stop(flow)
                     .await
-                    .map_err(|e| aws_failure(&format!("StopFlow {flow}"), e))?;
+                    .map_err(|e| HandlerError::from(e).context(format!("StopFlow {flow}")))?;
                 info!(flow, "flow-guard: deactivated");
                 Ok(outcome(Some(flow), Action::Stopped, "was Active"))
             }

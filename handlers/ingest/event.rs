@@ -1,13 +1,12 @@
 //! The `detail` of a `Config_Change__e` event, parsed leniently: every known field is kept as
-//! whatever JSON type arrived, so a wrong type becomes a validation failure naming that field
-//! instead of a parse error that loses the whole event. Validation happens in `validate`.
+//! whatever JSON value arrived, so a wrong type becomes a validation failure naming that field
+//! instead of a parse error that loses the whole event, and a detail that is not an object at
+//! all is still a `Detail` (`not_an_object`). Validation happens in `validate`.
 
 use std::collections::BTreeMap;
-use std::fmt;
 
-use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-use serde::ser::{SerializeMap, Serializer};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
 
 /// Field API names, as Salesforce publishes them (DESIGN.md "The Salesforce event").
 pub mod names {
@@ -45,186 +44,132 @@ pub mod names {
     ];
 }
 
-/// One field's value as it arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Field {
-    Text(String),
-    Null,
-    /// Any other JSON type, described for a message ("a number", "a list", ...).
-    Other(&'static str),
-}
-
-impl Field {
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Field::Text(_) => "text",
-            Field::Null => "null",
-            Field::Other(kind) => kind,
-        }
-    }
-}
-
-struct FieldVisitor;
-
-impl<'de> Visitor<'de> for FieldVisitor {
-    type Value = Field;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_str<E>(self, v: &str) -> Result<Field, E> {
-        Ok(Field::Text(v.to_string()))
-    }
-    fn visit_string<E>(self, v: String) -> Result<Field, E> {
-        Ok(Field::Text(v))
-    }
-    fn visit_unit<E>(self) -> Result<Field, E> {
-        Ok(Field::Null)
-    }
-    fn visit_none<E>(self) -> Result<Field, E> {
-        Ok(Field::Null)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Field, D::Error> {
-        d.deserialize_any(FieldVisitor)
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Field, E> {
-        Ok(Field::Other("true/false"))
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Field, E> {
-        Ok(Field::Other("a number"))
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Field, E> {
-        Ok(Field::Other("a number"))
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Field, E> {
-        Ok(Field::Other("a number"))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Field, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Field::Other("a list"))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Field, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Field::Other("an object"))
-    }
-}
-
-impl<'de> Deserialize<'de> for Field {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Field, D::Error> {
-        d.deserialize_any(FieldVisitor)
-    }
-}
-
-/// Unknown text fields kept for payload-pointer detection; more than this many are ignored.
-const MAX_OTHER_TEXT: usize = 32;
-
-/// The event detail. Fields absent from the JSON are absent here; unknown fields are ignored,
-/// except that the first few unknown *text* fields are kept, because AppFlow's payload pointer
-/// may arrive under any field name.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The event detail. Known fields are `None` when absent and hold whatever JSON value arrived
+/// otherwise (`null` included, which `validate` tells apart from absent); every other field is
+/// kept in `rest`, because AppFlow's payload pointer may arrive under any field name.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "Value")]
 pub struct Detail {
     /// `None` when the detail was a JSON object; otherwise what it was instead.
+    #[serde(skip)]
     pub not_an_object: Option<&'static str>,
-    pub fields: BTreeMap<&'static str, Field>,
-    pub other_text: BTreeMap<String, String>,
+    #[serde(flatten)]
+    pub fields: Fields,
+}
+
+/// The fields of a detail that is a JSON object. The names are `names`' (a test checks that
+/// each one lands in its field).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Fields {
+    #[serde(rename = "Record_Id__c", default, deserialize_with = "present")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record_id: Option<Value>,
+    #[serde(rename = "Action__c", default, deserialize_with = "present")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub action: Option<Value>,
+    #[serde(rename = "Region__c", default, deserialize_with = "present")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub region: Option<Value>,
+    #[serde(rename = "Config_Type__c", default, deserialize_with = "present")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config_type: Option<Value>,
+    #[serde(rename = "Config_Key__c", default, deserialize_with = "present")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub config_key: Option<Value>,
+    #[serde(rename = "Name__c", default, deserialize_with = "present")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<Value>,
+    #[serde(rename = "Message__c", default, deserialize_with = "present")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<Value>,
+    #[serde(rename = "Open_Time__c", default, deserialize_with = "present")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub open_time: Option<Value>,
+    #[serde(rename = "Close_Time__c", default, deserialize_with = "present")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub close_time: Option<Value>,
+    #[serde(rename = "Time_Zone__c", default, deserialize_with = "present")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<Value>,
+    #[serde(rename = "Requested_By__c", default, deserialize_with = "present")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requested_by: Option<Value>,
+    #[serde(rename = "EventUuid", default, deserialize_with = "present")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_uuid: Option<Value>,
+    #[serde(rename = "CreatedDate", default, deserialize_with = "present")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_date: Option<Value>,
+    /// Every other field, of any type.
+    #[serde(flatten)]
+    pub rest: BTreeMap<String, Value>,
+}
+
+/// A field that is there, whatever its value: `null` is `Some(Value::Null)`, not `None`.
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
+}
+
+/// A JSON value's type, for a message ("is a number; expected ...").
+pub fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::String(_) => "text",
+        Value::Null => "null",
+        Value::Bool(_) => "true/false",
+        Value::Number(_) => "a number",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
 }
 
 impl Detail {
-    pub fn get(&self, name: &str) -> Option<&Field> {
-        self.fields.get(name)
+    /// A known field by its API name (`names`); `None` when absent or not a known name.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        let f = &self.fields;
+        match name {
+            names::RECORD_ID => f.record_id.as_ref(),
+            names::ACTION => f.action.as_ref(),
+            names::REGION => f.region.as_ref(),
+            names::CONFIG_TYPE => f.config_type.as_ref(),
+            names::CONFIG_KEY => f.config_key.as_ref(),
+            names::NAME => f.name.as_ref(),
+            names::MESSAGE => f.message.as_ref(),
+            names::OPEN_TIME => f.open_time.as_ref(),
+            names::CLOSE_TIME => f.close_time.as_ref(),
+            names::TIME_ZONE => f.time_zone.as_ref(),
+            names::REQUESTED_BY => f.requested_by.as_ref(),
+            names::EVENT_UUID => f.event_uuid.as_ref(),
+            names::CREATED_DATE => f.created_date.as_ref(),
+            _ => None,
+        }
     }
 
     pub fn has_business_fields(&self) -> bool {
-        names::BUSINESS.iter().any(|n| self.fields.contains_key(n))
+        names::BUSINESS.iter().any(|n| self.get(n).is_some())
+    }
+
+    /// The text values of the fields that are not known ones (where a pointer may be).
+    pub fn other_text(&self) -> impl Iterator<Item = &str> {
+        self.fields.rest.values().filter_map(Value::as_str)
     }
 }
 
-struct DetailVisitor;
+/// Any JSON is a detail: an object's fields are read (none of them can fail to parse, every
+/// field taking any value); anything else is only described.
+impl TryFrom<Value> for Detail {
+    type Error = serde_json::Error;
 
-impl<'de> Visitor<'de> for DetailVisitor {
-    type Value = Detail;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("the event detail")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Detail, A::Error> {
-        let mut detail = Detail::default();
-        while let Some(key) = map.next_key::<String>()? {
-            let value: Field = map.next_value()?;
-            let known = names::CUSTOM
-                .iter()
-                .chain([names::EVENT_UUID, names::CREATED_DATE].iter())
-                .find(|k| **k == key);
-            if let Some(known) = known {
-                detail.fields.insert(known, value);
-            } else if let Field::Text(text) = value {
-                if detail.other_text.len() < MAX_OTHER_TEXT {
-                    detail.other_text.insert(key, text);
-                }
-            }
-        }
-        Ok(detail)
-    }
-
-    fn visit_str<E>(self, _: &str) -> Result<Detail, E> {
-        Ok(not_an_object("text"))
-    }
-    fn visit_unit<E>(self) -> Result<Detail, E> {
-        Ok(not_an_object("null"))
-    }
-    fn visit_none<E>(self) -> Result<Detail, E> {
-        Ok(not_an_object("null"))
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Detail, D::Error> {
-        d.deserialize_any(DetailVisitor)
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Detail, E> {
-        Ok(not_an_object("true/false"))
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Detail, E> {
-        Ok(not_an_object("a number"))
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Detail, E> {
-        Ok(not_an_object("a number"))
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Detail, E> {
-        Ok(not_an_object("a number"))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Detail, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(not_an_object("a list"))
-    }
-}
-
-fn not_an_object(kind: &'static str) -> Detail {
-    Detail {
-        not_an_object: Some(kind),
-        ..Detail::default()
-    }
-}
-
-impl<'de> Deserialize<'de> for Detail {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Detail, D::Error> {
-        d.deserialize_any(DetailVisitor)
-    }
-}
-
-/// Needed only because the envelope type requires it; values of other JSON types are written
-/// back as null. Nothing in sfbridge serializes a detail.
-impl Serialize for Detail {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.fields.len() + self.other_text.len()))?;
-        for (k, v) in &self.fields {
-            match v {
-                Field::Text(t) => map.serialize_entry(k, t)?,
-                _ => map.serialize_entry(k, &())?,
-            }
-        }
-        for (k, v) in &self.other_text {
-            map.serialize_entry(k, v)?;
-        }
-        map.end()
+    fn try_from(value: Value) -> Result<Self, Self::Error> {
+        Ok(match value {
+            Value::Object(_) => Detail {
+                not_an_object: None,
+                fields: serde_json::from_value(value)?,
+            },
+            other => Detail {
+                not_an_object: Some(kind(&other)),
+                fields: Fields::default(),
+            },
+        })
     }
 }
 
@@ -239,6 +184,7 @@ impl std::str::FromStr for Detail {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn keeps_types_of_known_fields_and_text_of_unknown_ones() {
@@ -247,18 +193,12 @@ mod tests {
             .parse()
             .unwrap();
         assert_eq!(d.not_an_object, None);
-        assert_eq!(
-            d.get(names::RECORD_ID),
-            Some(&Field::Text("a0B5g00000XyZab".into()))
-        );
-        assert_eq!(d.get(names::ACTION), Some(&Field::Other("a list")));
-        assert_eq!(d.get(names::NAME), Some(&Field::Null));
-        assert_eq!(d.get(names::MESSAGE), Some(&Field::Other("a number")));
-        assert_eq!(
-            d.other_text.get("Extra").map(String::as_str),
-            Some("s3://b/k")
-        );
-        assert!(!d.other_text.contains_key("Nested"));
+        assert_eq!(d.get(names::RECORD_ID), Some(&json!("a0B5g00000XyZab")));
+        assert_eq!(d.get(names::ACTION).map(kind), Some("a list"));
+        assert_eq!(d.get(names::NAME), Some(&Value::Null));
+        assert_eq!(d.get(names::MESSAGE).map(kind), Some("a number"));
+        assert_eq!(d.get(names::REGION), None);
+        assert_eq!(d.other_text().collect::<Vec<_>>(), ["s3://b/k"]);
         assert!(d.has_business_fields());
     }
 
@@ -273,5 +213,31 @@ mod tests {
             let d: Detail = json.parse().unwrap();
             assert_eq!(d.not_an_object, Some(kind), "{json}");
         }
+    }
+
+    #[test]
+    fn every_known_name_has_its_field() {
+        let known = names::CUSTOM
+            .iter()
+            .chain(&[names::EVENT_UUID, names::CREATED_DATE]);
+        for name in known {
+            let d: Detail = serde_json::from_value(json!({ *name: "x" })).unwrap();
+            assert_eq!(d.get(name), Some(&json!("x")), "{name}");
+            assert!(d.fields.rest.is_empty(), "{name} landed in rest");
+        }
+    }
+
+    #[test]
+    fn a_repeated_field_keeps_its_last_value() {
+        let d: Detail = r#"{"Region__c":"a","Region__c":"b"}"#.parse().unwrap();
+        assert_eq!(d.get(names::REGION), Some(&json!("b")));
+    }
+
+    #[test]
+    fn serializes_as_it_arrived() {
+        let value =
+            json!({"Record_Id__c": "r", "Name__c": null, "Message__c": 12, "s3Url": "s3://b/k"});
+        let d: Detail = serde_json::from_value(value.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&d).unwrap(), value);
     }
 }

@@ -324,7 +324,7 @@ impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters, R: Redelivery> Ingest<T, O
             .table
             .apply_change(&config, &request)
             .await
-            .map_err(|e| store_failure(e).about(&id.ids(Some(&change.region))))?
+            .map_err(|e| HandlerError::from(e).about(&id.ids(Some(&change.region))))?
         {
             ApplyOutcome::Applied => {
                 log_outcome(&id, &change.region, Outcome::Applied, &success);
@@ -372,12 +372,9 @@ impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters, R: Redelivery> Ingest<T, O
         request: RequestItem,
         outcome: Outcome,
     ) -> Result<Response, HandlerError> {
-        match self
-            .table
-            .record_request(&request)
-            .await
-            .map_err(|e| store_failure(e).about(&id.ids(Some(region).filter(|r| !r.is_empty()))))?
-        {
+        match self.table.record_request(&request).await.map_err(|e| {
+            HandlerError::from(e).about(&id.ids(Some(region).filter(|r| !r.is_empty())))
+        })? {
             RecordOutcome::Recorded => {
                 log_outcome(&id, region, outcome, &request.message);
                 Ok(response(id, outcome, Some(request.status), request.message))
@@ -501,15 +498,6 @@ fn success_message(c: &Change) -> String {
         }
         (Action::Delete, ConfigType::Timezone) => {
             format!("Time zone removed for region {r}; UTC applies.")
-        }
-    }
-}
-
-fn store_failure(e: PortError) -> HandlerError {
-    match e {
-        PortError::Transient(text) => HandlerError::new(ErrorType::Retryable, text),
-        PortError::Denied(text) | PortError::Permanent(text) => {
-            HandlerError::new(ErrorType::Internal, text)
         }
     }
 }

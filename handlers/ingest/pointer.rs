@@ -4,6 +4,8 @@
 //! is examined, and both `s3://bucket/key` and S3 `https://` URLs (virtual-hosted or path
 //! style, presigned or not) are accepted.
 
+use percent_encoding::percent_decode_str;
+
 use super::event::Detail;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,7 +19,7 @@ pub fn find(detail: &Detail) -> Option<S3Location> {
     if detail.has_business_fields() {
         return None;
     }
-    detail.other_text.values().find_map(|v| parse_url(v))
+    detail.other_text().find_map(parse_url)
 }
 
 /// Parses `s3://bucket/key` or an S3 `https://` URL into bucket and (decoded) key.
@@ -65,23 +67,25 @@ fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
         .then(|| &s[prefix.len()..])
 }
 
-/// Decodes `%XX` escapes (URL paths encode the object key); `None` for malformed escapes or
-/// a result that is not UTF-8.
+/// Decodes `%XX` escapes (URL paths encode the object key; `+` in a path is a plus, not a
+/// space); `None` for a malformed escape or a result that is not UTF-8.
 fn percent_decode(s: &str) -> Option<String> {
+    // `percent_decode_str` passes a malformed escape through unchanged; the key would then
+    // name some other object, so the URL is refused instead.
     let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
+    let malformed = bytes.iter().enumerate().any(|(i, &b)| {
+        b == b'%'
+            && !bytes
+                .get(i + 1..i + 3)
+                .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+    });
+    if malformed {
+        return None;
     }
-    String::from_utf8(out).ok()
+    percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(|key| key.into_owned())
 }
 
 #[cfg(test)]
@@ -129,10 +133,23 @@ mod tests {
             "s3://bucket/",
             "http://big-events.s3.amazonaws.com/k",
             "https://big-events.s3.amazonaws.com/bad%zz",
+            "https://big-events.s3.amazonaws.com/bad%4",
+            // `u8::from_str_radix` took "+1" as hex: the hand-written decoder read this as 0x01.
+            "https://big-events.s3.amazonaws.com/bad%+1",
+            // Not UTF-8.
+            "https://big-events.s3.amazonaws.com/bad%FF",
             "emea-uk",
         ] {
             assert_eq!(parse_url(url), None, "{url}");
         }
+    }
+
+    #[test]
+    fn a_key_is_decoded_once_and_a_plus_stays_a_plus() {
+        assert_eq!(
+            parse_url("https://big-events.s3.amazonaws.com/a+b%2Bc%20%E2%82%AC%2541"),
+            loc("big-events", "a+b+c \u{20ac}%41")
+        );
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! user can act on: which field, what is wrong, what is expected.
 
 use chrono::{DateTime, Datelike, Utc};
+use serde_json::Value;
 
-use super::event::{names, Detail, Field};
+use super::event::{kind, names, Detail};
 use crate::calendar::{normalise_region, parse_date, parse_hhmm, END_OF_DAY, WEEKDAYS};
 use crate::error::HandlerError;
 use crate::model::{Action, ConfigType};
@@ -68,8 +69,8 @@ pub struct Invalid {
 pub fn identify(detail: &Detail, envelope_id: Option<&str>) -> Result<Identity, HandlerError> {
     let record_id = match detail.get(names::RECORD_ID) {
         None => return Err(HandlerError::rejected("Record_Id__c is missing")),
-        Some(Field::Text(t)) if is_record_id(t.trim()) => t.trim().to_string(),
-        Some(Field::Text(t)) => {
+        Some(Value::String(t)) if is_record_id(t.trim()) => t.trim().to_string(),
+        Some(Value::String(t)) => {
             return Err(HandlerError::rejected(format!(
                 "Record_Id__c {} is not a 15- or 18-character Salesforce record Id",
                 quote(t, QUOTE_CHARS)
@@ -78,12 +79,12 @@ pub fn identify(detail: &Detail, envelope_id: Option<&str>) -> Result<Identity, 
         Some(other) => {
             return Err(HandlerError::rejected(format!(
                 "Record_Id__c is {}, not text",
-                other.kind()
+                kind(other)
             )))
         }
     };
     let event_id = match detail.get(names::EVENT_UUID) {
-        Some(Field::Text(t)) if is_event_id(t.trim()) => t.trim().to_string(),
+        Some(Value::String(t)) if is_event_id(t.trim()) => t.trim().to_string(),
         _ => match envelope_id.map(str::trim).filter(|id| is_event_id(id)) {
             Some(id) => id.to_string(),
             None => {
@@ -121,13 +122,13 @@ impl<'a> Check<'a> {
     /// Trimmed, non-empty text of a required field, or a problem naming it.
     fn required(&mut self, name: &str, expected: &str) -> Option<&'a str> {
         match self.detail.get(name) {
-            Some(Field::Text(t)) if !t.trim().is_empty() => Some(t.trim()),
-            None | Some(Field::Text(_)) => {
+            Some(Value::String(t)) if !t.trim().is_empty() => Some(t.trim()),
+            None | Some(Value::String(_)) => {
                 self.problem(format!("{name} is missing; expected {expected}."));
                 None
             }
             Some(other) => {
-                self.problem(format!("{name} is {}; expected {expected}.", other.kind()));
+                self.problem(format!("{name} is {}; expected {expected}.", kind(other)));
                 None
             }
         }
@@ -136,10 +137,10 @@ impl<'a> Check<'a> {
     /// Trimmed text of an optional field; absent, blank and `null` all mean "not given".
     fn optional(&mut self, name: &str, expected: &str) -> Option<&'a str> {
         match self.detail.get(name) {
-            Some(Field::Text(t)) if !t.trim().is_empty() => Some(t.trim()),
-            None | Some(Field::Text(_)) | Some(Field::Null) => None,
+            Some(Value::String(t)) if !t.trim().is_empty() => Some(t.trim()),
+            None | Some(Value::String(_)) | Some(Value::Null) => None,
             Some(other) => {
-                self.problem(format!("{name} is {}; expected {expected}.", other.kind()));
+                self.problem(format!("{name} is {}; expected {expected}.", kind(other)));
                 None
             }
         }
@@ -265,7 +266,7 @@ pub fn validate(detail: &Detail, envelope_time: Option<DateTime<Utc>>) -> Result
     };
 
     let event_time = event_time(&mut c, envelope_time);
-    if let Some(Field::Text(t)) = detail.get(names::EVENT_UUID) {
+    if let Some(Value::String(t)) = detail.get(names::EVENT_UUID) {
         if !is_event_id(t.trim()) {
             c.bad_value(names::EVENT_UUID, t, "is not usable", EXPECT_EVENT_ID);
         }
@@ -273,7 +274,7 @@ pub fn validate(detail: &Detail, envelope_time: Option<DateTime<Utc>>) -> Result
         c.problem(format!(
             "{} is {}; expected {EXPECT_EVENT_ID}.",
             names::EVENT_UUID,
-            other.kind()
+            kind(other)
         ));
     }
 
@@ -399,7 +400,7 @@ fn hours(c: &mut Check<'_>, values: &mut Values) {
 
 fn event_time(c: &mut Check<'_>, envelope_time: Option<DateTime<Utc>>) -> Option<DateTime<Utc>> {
     match c.detail.get(names::CREATED_DATE) {
-        None | Some(Field::Null) => {
+        None | Some(Value::Null) => {
             if envelope_time.is_none() {
                 c.problem(format!(
                     "{} is missing and the event has no time; expected {EXPECT_INSTANT}.",
@@ -408,7 +409,7 @@ fn event_time(c: &mut Check<'_>, envelope_time: Option<DateTime<Utc>>) -> Option
             }
             envelope_time
         }
-        Some(Field::Text(raw)) => {
+        Some(Value::String(raw)) => {
             let parsed = parse_instant(raw.trim());
             if parsed.is_none() {
                 c.bad_value(
@@ -424,7 +425,7 @@ fn event_time(c: &mut Check<'_>, envelope_time: Option<DateTime<Utc>>) -> Option
             c.problem(format!(
                 "{} is {}; expected {EXPECT_INSTANT}.",
                 names::CREATED_DATE,
-                other.kind()
+                kind(other)
             ));
             None
         }
