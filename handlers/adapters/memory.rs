@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 use crate::model::{ConfigItem, MarkerState, NotifyMarker, RequestItem};
 use crate::ports::{
@@ -25,8 +25,8 @@ type Key = (String, String);
 pub struct MemoryTable {
     items: Mutex<BTreeMap<Key, StoredItem>>,
     /// flow-guard counters: (flow, hour) -> (reactivations, alert kinds claimed).
-    guard: Mutex<BTreeMap<Key, (u32, BTreeSet<String>)>>,
-    unavailable: AtomicBool,
+    guard: Mutex<BTreeMap<Key, GuardEntry>>,
+    unavailable: Outage,
     /// Calls still to fail transiently (one throttled call at a time).
     failing: AtomicU32,
 }
@@ -38,12 +38,12 @@ impl MemoryTable {
 
     /// While set, every call fails with a transient error and changes nothing.
     pub fn set_unavailable(&self, unavailable: bool) {
-        self.unavailable.store(unavailable, Ordering::SeqCst);
+        self.unavailable.set(unavailable);
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<Key, StoredItem>> {
         // A panic while holding the lock leaves plain data behind; keep using it.
-        self.items.lock().unwrap_or_else(|p| p.into_inner())
+        locked(&self.items)
     }
 
     /// The next `calls` calls fail with a transient error and change nothing.
@@ -61,11 +61,7 @@ impl MemoryTable {
                 "memory table throttled this call".into(),
             ));
         }
-        if self.unavailable.load(Ordering::SeqCst) {
-            Err(PortError::Transient("memory table set unavailable".into()))
-        } else {
-            Ok(())
-        }
+        self.unavailable.check("memory table")
     }
 
     pub fn len(&self) -> usize {
@@ -148,6 +144,25 @@ impl ConfigReader for MemoryTable {
     }
 }
 
+/// flow-guard's counter item for one flow and hour: (reactivations, alert kinds claimed).
+type GuardEntry = (u32, BTreeSet<String>);
+
+impl MemoryTable {
+    /// Runs `f` on the counter item of `flow` and `hour`, created empty if absent.
+    fn with_guard_entry<R>(
+        &self,
+        flow: &str,
+        hour: &str,
+        f: impl FnOnce(&mut GuardEntry) -> R,
+    ) -> Result<R, PortError> {
+        self.check_available()?;
+        let mut guard = locked(&self.guard);
+        Ok(f(guard
+            .entry((flow.to_string(), hour.to_string()))
+            .or_default()))
+    }
+}
+
 impl GuardLedger for MemoryTable {
     async fn count_reactivation(
         &self,
@@ -156,16 +171,13 @@ impl GuardLedger for MemoryTable {
         max: u32,
         _ttl: i64,
     ) -> Result<bool, PortError> {
-        self.check_available()?;
-        let mut guard = self.guard.lock().unwrap_or_else(|p| p.into_inner());
-        let entry = guard
-            .entry((flow.to_string(), hour.to_string()))
-            .or_default();
-        if entry.0 >= max {
-            return Ok(false);
-        }
-        entry.0 += 1;
-        Ok(true)
+        self.with_guard_entry(flow, hour, |(count, _)| {
+            let below = *count < max;
+            if below {
+                *count += 1;
+            }
+            below
+        })
     }
 
     async fn claim_alert(
@@ -175,21 +187,13 @@ impl GuardLedger for MemoryTable {
         kind: &str,
         _ttl: i64,
     ) -> Result<bool, PortError> {
-        self.check_available()?;
-        let mut guard = self.guard.lock().unwrap_or_else(|p| p.into_inner());
-        let entry = guard
-            .entry((flow.to_string(), hour.to_string()))
-            .or_default();
-        Ok(entry.1.insert(kind.to_string()))
+        self.with_guard_entry(flow, hour, |(_, kinds)| kinds.insert(kind.to_string()))
     }
 
     async fn release_alert(&self, flow: &str, hour: &str, kind: &str) -> Result<(), PortError> {
-        self.check_available()?;
-        let mut guard = self.guard.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(entry) = guard.get_mut(&(flow.to_string(), hour.to_string())) {
-            entry.1.remove(kind);
-        }
-        Ok(())
+        self.with_guard_entry(flow, hour, |(_, kinds)| {
+            kinds.remove(kind);
+        })
     }
 }
 
@@ -229,34 +233,22 @@ impl MemoryObjects {
     }
 
     pub fn put(&self, bucket: &str, key: &str, body: impl Into<Vec<u8>>) {
-        self.objects
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert((bucket.to_string(), key.to_string()), body.into());
+        locked(&self.objects).insert((bucket.to_string(), key.to_string()), body.into());
     }
 
     /// Makes every write of `key` fail with a transient error.
     pub fn fail_writes_to(&self, key: &str) {
-        self.failing_keys
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(key.to_string());
+        locked(&self.failing_keys).push(key.to_string());
     }
 
     /// Writes succeed again.
     pub fn stop_failing(&self) {
-        self.failing_keys
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
+        locked(&self.failing_keys).clear();
     }
 
     /// Every stored object, keyed by (bucket, key).
     pub fn all(&self) -> BTreeMap<(String, String), Vec<u8>> {
-        self.objects
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        locked(&self.objects).clone()
     }
 }
 
@@ -268,12 +260,7 @@ impl ObjectWriter for MemoryObjects {
         body: Vec<u8>,
         _content_type: &str,
     ) -> Result<(), ObjectError> {
-        let failing = self
-            .failing_keys
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .iter()
-            .any(|k| k == key);
+        let failing = locked(&self.failing_keys).iter().any(|k| k == key);
         if failing {
             return Err(ObjectError::Transient(format!(
                 "writes to {key} set to fail"
@@ -288,7 +275,7 @@ impl ObjectWriter for MemoryObjects {
 #[derive(Default)]
 pub struct MemoryTopic {
     published: Mutex<Vec<Message>>,
-    unavailable: AtomicBool,
+    unavailable: Outage,
 }
 
 impl MemoryTopic {
@@ -297,27 +284,19 @@ impl MemoryTopic {
     }
 
     pub fn published(&self) -> Vec<Message> {
-        self.published
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        locked(&self.published).clone()
     }
 
     /// While set, every publish fails with a transient error.
     pub fn set_unavailable(&self, unavailable: bool) {
-        self.unavailable.store(unavailable, Ordering::SeqCst);
+        self.unavailable.set(unavailable);
     }
 }
 
 impl Topic for MemoryTopic {
     async fn publish(&self, message: &Message) -> Result<(), PortError> {
-        if self.unavailable.load(Ordering::SeqCst) {
-            return Err(PortError::Transient("memory topic set unavailable".into()));
-        }
-        self.published
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(message.clone());
+        self.unavailable.check("memory topic")?;
+        locked(&self.published).push(message.clone());
         Ok(())
     }
 }
@@ -328,7 +307,7 @@ impl Topic for MemoryTopic {
 pub struct MemoryQueue {
     sent: Mutex<Vec<(String, String)>>,
     delays: Mutex<Vec<(String, i32)>>,
-    unavailable: AtomicBool,
+    unavailable: Outage,
 }
 
 impl MemoryQueue {
@@ -337,31 +316,23 @@ impl MemoryQueue {
     }
 
     pub fn sent(&self) -> Vec<(String, String)> {
-        self.sent.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        locked(&self.sent).clone()
     }
 
     pub fn delays(&self) -> Vec<(String, i32)> {
-        self.delays
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        locked(&self.delays).clone()
     }
 
     /// While set, every send fails with a transient error.
     pub fn set_unavailable(&self, unavailable: bool) {
-        self.unavailable.store(unavailable, Ordering::SeqCst);
+        self.unavailable.set(unavailable);
     }
 }
 
 impl DeadLetters for MemoryQueue {
     async fn send(&self, body: &str, reason: &str) -> Result<(), PortError> {
-        if self.unavailable.load(Ordering::SeqCst) {
-            return Err(PortError::Transient("memory queue set unavailable".into()));
-        }
-        self.sent
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push((body.to_string(), reason.to_string()));
+        self.unavailable.check("memory queue")?;
+        locked(&self.sent).push((body.to_string(), reason.to_string()));
         Ok(())
     }
 }
@@ -373,35 +344,25 @@ impl Redelivery for MemoryQueue {
         receipt_handle: &str,
         seconds: i32,
     ) -> Result<(), PortError> {
-        if self.unavailable.load(Ordering::SeqCst) {
-            return Err(PortError::Transient("memory queue set unavailable".into()));
-        }
-        self.delays
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push((receipt_handle.to_string(), seconds));
+        self.unavailable.check("memory queue")?;
+        locked(&self.delays).push((receipt_handle.to_string(), seconds));
         Ok(())
     }
 }
 
 impl ObjectReader for MemoryObjects {
-    async fn get_bounded(
-        &self,
-        bucket: &str,
-        key: &str,
-        max_bytes: u64,
-    ) -> Result<Vec<u8>, ObjectError> {
-        let objects = self.objects.lock().unwrap_or_else(|p| p.into_inner());
+    async fn get_bounded(&self, bucket: &str, key: &str, max: u64) -> Result<Vec<u8>, ObjectError> {
+        let objects = locked(&self.objects);
         match objects.get(&(bucket.to_string(), key.to_string())) {
             None => Err(ObjectError::NotFound {
                 bucket: bucket.to_string(),
                 key: key.to_string(),
             }),
-            Some(body) if body.len() as u64 > max_bytes => Err(ObjectError::TooLarge {
+            Some(body) if body.len() as u64 > max => Err(ObjectError::TooLarge {
                 bucket: bucket.to_string(),
                 key: key.to_string(),
                 size: body.len() as u64,
-                limit: max_bytes,
+                limit: max,
             }),
             Some(body) => Ok(body.clone()),
         }
@@ -423,7 +384,7 @@ impl MemoryFlows {
     }
 
     pub fn set(&self, flow: &str, status: &str, last_run_message: Option<&str>) {
-        self.flows.lock().unwrap_or_else(|p| p.into_inner()).insert(
+        locked(&self.flows).insert(
             flow.to_string(),
             FlowState {
                 status: FlowStatus::from(status),
@@ -433,45 +394,33 @@ impl MemoryFlows {
     }
 
     pub fn status(&self, flow: &str) -> Option<String> {
-        self.flows
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(flow)
-            .map(|f| f.status.to_string())
+        locked(&self.flows).get(flow).map(|f| f.status.to_string())
     }
 
     /// The next `n` calls answer access denied, as AppFlow does while a new role policy has
     /// not propagated through IAM.
     pub fn deny_next(&self, n: u32) {
-        *self.denials.lock().unwrap_or_else(|p| p.into_inner()) = n;
+        *locked(&self.denials) = n;
     }
 
     /// The next `n` StartFlow calls answer access denied (after any pending `deny_next`).
     pub fn deny_starts(&self, n: u32) {
-        *self.start_denials.lock().unwrap_or_else(|p| p.into_inner()) = n;
+        *locked(&self.start_denials) = n;
     }
 
     /// Calls as `"describe <flow>"`, `"start <flow>"`, `"stop <flow>"`.
     pub fn calls(&self) -> Vec<String> {
-        self.calls.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        locked(&self.calls).clone()
     }
 
     /// Records the call; `Err` while denials are pending.
     fn record(&self, call: &str, flow: &str) -> Result<(), PortError> {
-        self.calls
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(format!("{call} {flow}"));
+        locked(&self.calls).push(format!("{call} {flow}"));
         take_denial(&self.denials, call, flow)
     }
 
     fn set_status(&self, flow: &str, status: &str) -> Result<(), PortError> {
-        match self
-            .flows
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get_mut(flow)
-        {
+        match locked(&self.flows).get_mut(flow) {
             Some(f) => {
                 f.status = FlowStatus::from(status);
                 Ok(())
@@ -483,7 +432,7 @@ impl MemoryFlows {
 
 /// One pending denial used up: access denied, as AppFlow answers before IAM has propagated.
 fn take_denial(pending: &Mutex<u32>, call: &str, flow: &str) -> Result<(), PortError> {
-    let mut pending = pending.lock().unwrap_or_else(|p| p.into_inner());
+    let mut pending = locked(pending);
     if *pending == 0 {
         return Ok(());
     }
@@ -496,12 +445,7 @@ fn take_denial(pending: &Mutex<u32>, call: &str, flow: &str) -> Result<(), PortE
 impl Flows for MemoryFlows {
     async fn describe(&self, flow: &str) -> Result<Option<FlowState>, PortError> {
         self.record("describe", flow)?;
-        Ok(self
-            .flows
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(flow)
-            .cloned())
+        Ok(locked(&self.flows).get(flow).cloned())
     }
 
     async fn start(&self, flow: &str) -> Result<(), PortError> {
@@ -520,4 +464,27 @@ impl Flows for MemoryFlows {
 /// (`CONFIG_IS_OLDER`) compares them: (`event_time`, `event_id`).
 fn order(item: &ConfigItem) -> (&str, &str) {
     (&item.event_time, &item.event_id)
+}
+
+/// The data behind a lock, even after a test panicked while holding it.
+fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// A switch a test turns on to make every call of a fake fail transiently, as an outage would.
+#[derive(Default)]
+struct Outage(AtomicBool);
+
+impl Outage {
+    fn set(&self, on: bool) {
+        self.0.store(on, Ordering::SeqCst);
+    }
+
+    fn check(&self, what: &str) -> Result<(), PortError> {
+        if self.0.load(Ordering::SeqCst) {
+            Err(PortError::Transient(format!("{what} set unavailable")))
+        } else {
+            Ok(())
+        }
+    }
 }
