@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use sfbridge::adapters::dynamodb::DynamoTable;
 use sfbridge::connect_lookup::{Answer, Input, Lookup, KEYS};
+use sfbridge::metrics::ConnectLookup;
 use support::moto::MotoWorld;
 use support::{envelope, World};
 
@@ -220,4 +221,100 @@ async fn unknown_region_bad_input_and_a_stopped_emulator_are_statuses_not_errors
     .await;
     assert_eq!(a.status(), "ERROR");
     assert_eq!(a.get("message"), "the configuration could not be read");
+}
+
+/// Items written by hand (in the console, say) lack the bookkeeping attributes, and some are
+/// wrong: each bad one is absent for Connect, and the rest of the region still answers.
+#[tokio::test]
+async fn hand_written_and_unreadable_items_leave_the_rest_of_the_answer_standing() {
+    use aws_sdk_dynamodb::types::AttributeValue as V;
+    let w = MotoWorld::new().await;
+    let put = |sk: &str, attributes: Vec<(&str, V)>| {
+        let mut item = std::collections::HashMap::from([
+            ("pk".to_string(), V::S("REGION#by-hand".into())),
+            ("sk".to_string(), V::S(sk.into())),
+        ]);
+        item.extend(attributes.into_iter().map(|(k, v)| (k.to_string(), v)));
+        w.dynamodb()
+            .put_item()
+            .table_name(w.table_name())
+            .set_item(Some(item))
+            .send()
+    };
+    // Readable, but without record_id, event_id, event_time, updated_at.
+    put(
+        "TIMEZONE#default",
+        vec![("tz", V::S("Europe/London".into()))],
+    )
+    .await
+    .expect("put");
+    put(
+        "HOURS#THU",
+        vec![
+            ("open", V::S("09:00".into())),
+            ("close", V::S("17:00".into())),
+        ],
+    )
+    .await
+    .expect("put");
+    put(
+        "HOLIDAY#2026-07-03",
+        vec![("name", V::S("Founders' Day".into()))],
+    )
+    .await
+    .expect("put");
+    // Unreadable: a number where a time belongs, a time that does not exist.
+    put(
+        "HOURS#FRI",
+        vec![("open", V::N("9".into())), ("close", V::S("17:00".into()))],
+    )
+    .await
+    .expect("put");
+    put(
+        "HOURS#SAT",
+        vec![
+            ("open", V::S("25:99".into())),
+            ("close", V::S("17:00".into())),
+        ],
+    )
+    .await
+    .expect("put");
+    let l = lookup(&w);
+
+    // 2026-07-02 is a Thursday; London is on BST (UTC+1).
+    let (a, counts) = sfbridge::metrics::measure::<ConnectLookup, _>(ask(
+        &l,
+        json!({"region": "by-hand"}),
+        "2026-07-02T09:30:00Z",
+    ))
+    .await;
+    assert_eq!(a.status(), "OK", "{a:?}");
+    assert_eq!(
+        counts.get(ConnectLookup::ItemSkipped),
+        2,
+        "Friday's and Saturday's hours"
+    );
+    assert_eq!(a.get("timezone"), "Europe/London");
+    assert_eq!(
+        (a.get("localTime"), a.get("isOpen"), a.get("openTime")),
+        ("10:30", "true", "09:00")
+    );
+    let a = ask(&l, json!({"region": "by-hand"}), "2026-07-03T09:30:00Z").await;
+    assert_eq!(a.status(), "OK", "{a:?}");
+    assert_eq!(
+        (
+            a.get("isHoliday"),
+            a.get("holidayName"),
+            a.get("holidayMessage")
+        ),
+        ("true", "Founders' Day", "")
+    );
+    assert_eq!(
+        (a.get("isOpen"), a.get("openTime")),
+        ("false", ""),
+        "Friday's hours cannot be read: closed"
+    );
+    let a = ask(&l, json!({"region": "by-hand"}), "2026-07-04T09:30:00Z").await;
+    assert_eq!(a.status(), "OK", "{a:?}");
+    assert_eq!((a.get("isOpen"), a.get("openTime")), ("false", ""));
 }

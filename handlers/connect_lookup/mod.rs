@@ -18,8 +18,9 @@ use crate::adapters::dynamodb::DynamoTable;
 use crate::calendar::{format_hhmm, parse_hhmm, weekday_code, WEEKDAYS};
 use crate::config::{ConfigError, Env};
 use crate::metrics::{self, ConnectLookup as Metric};
-use crate::model::{config_sk, ConfigItem, ConfigType};
-use crate::ports::ConfigReader;
+use crate::model::{config_sk, ConfigType, ConnectItem};
+use crate::ports::{ConfigReader, ReadItem, UnreadableItem};
+use crate::text::quote;
 pub use question::{BadQuestion, Input, Question};
 
 /// Every answer has exactly these keys, each a string (Connect reads a flat map of strings).
@@ -182,19 +183,83 @@ impl<R: ConfigReader> Lookup<R> {
     }
 }
 
-/// The answer from the items read; pure, so it is tested and measured without a table.
-pub fn answer(question: &Question, items: Vec<ConfigItem>, now: DateTime<Utc>) -> Answer {
-    // Tombstones do not exist for Connect.
-    let live: HashMap<String, ConfigItem> = items
-        .into_iter()
-        .filter(|i| !i.is_tombstone())
-        .map(|i| (i.sk.clone(), i))
-        .collect();
-    let zone_item = live.get(TIMEZONE_SK);
-    let has_hours = WEEKDAYS
-        .iter()
-        .any(|d| live.contains_key(&config_sk(ConfigType::Hours, d)));
-    if zone_item.is_none() && !has_hours {
+/// The region's configuration as Connect uses it: the items that could be read.
+#[derive(Debug, Default)]
+struct Stored {
+    zone: Option<Tz>,
+    /// Opening and closing minute, by sort key (`HOURS#MON`).
+    hours: HashMap<String, (u32, u32)>,
+    /// Name and message, by sort key (`HOLIDAY#2026-12-25`).
+    holidays: HashMap<String, (String, String)>,
+}
+
+impl Stored {
+    /// Every item that can be read; any other is absent, logged and counted. Tombstones do not
+    /// exist for Connect.
+    fn read(region: &str, items: Vec<ReadItem>) -> Self {
+        let mut stored = Stored::default();
+        for item in items {
+            let added = item.and_then(|item| {
+                let sk = item.sk.clone();
+                stored
+                    .add(item)
+                    .map_err(|reason| UnreadableItem { sk, reason })
+            });
+            if let Err(UnreadableItem { sk, reason }) = added {
+                warn!(%region, %sk, %reason, "connect-lookup: stored item cannot be read; treated as absent");
+                metrics::count(Metric::ItemSkipped);
+            }
+        }
+        stored
+    }
+
+    /// Adds one item, or says why it cannot be used (the rules ingest writes by).
+    fn add(&mut self, item: ConnectItem) -> Result<(), String> {
+        if item.is_tombstone() {
+            return Ok(());
+        }
+        let kind = item.sk.split_once('#').map_or("", |(kind, _)| kind);
+        if kind == ConfigType::Timezone.as_str() {
+            let name = item.tz.ok_or("it has no `tz`")?;
+            let zone = name
+                .parse()
+                .map_err(|_| format!("`tz` {} is not an IANA time zone", quote(&name, 40)))?;
+            self.zone = Some(zone);
+        } else if kind == ConfigType::Hours.as_str() {
+            let open = time_of_day("open", item.open.as_deref())?;
+            let close = time_of_day("close", item.close.as_deref())?;
+            if open >= close {
+                return Err(format!(
+                    "`open` {} is not before `close` {}",
+                    format_hhmm(open),
+                    format_hhmm(close)
+                ));
+            }
+            self.hours.insert(item.sk, (open, close));
+        } else if kind == ConfigType::Holiday.as_str() {
+            self.holidays.insert(
+                item.sk,
+                (
+                    item.name.unwrap_or_default(),
+                    item.message.unwrap_or_default(),
+                ),
+            );
+        }
+        Ok(())
+    }
+}
+
+/// `HH:MM` from `00:00` to `24:00`.
+fn time_of_day(name: &str, value: Option<&str>) -> Result<u32, String> {
+    let raw = value.ok_or_else(|| format!("it has no `{name}`"))?;
+    parse_hhmm(raw).ok_or_else(|| format!("`{name}` {} is not a time as HH:MM", quote(raw, 40)))
+}
+
+/// The answer from the items read; pure but for logging and counting the items it cannot
+/// use, so it is tested and measured without a table.
+pub fn answer(question: &Question, items: Vec<ReadItem>, now: DateTime<Utc>) -> Answer {
+    let stored = Stored::read(&question.region, items);
+    if stored.zone.is_none() && stored.hours.is_empty() {
         return Answer::new(
             Status::UnknownRegion,
             &question.region,
@@ -202,14 +267,7 @@ pub fn answer(question: &Question, items: Vec<ConfigItem>, now: DateTime<Utc>) -
         );
     }
 
-    let zone: Tz = match zone_item.and_then(|i| i.tz.as_deref()) {
-        None => Tz::UTC,
-        Some(name) => name.parse().unwrap_or_else(|_| {
-            warn!(region = %question.region, zone = name, "connect-lookup: stored time zone is unknown; using UTC");
-            metrics::count(Metric::ItemSkipped);
-            Tz::UTC
-        }),
-    };
+    let zone = stored.zone.unwrap_or(Tz::UTC);
     let local = now.with_timezone(&zone);
     let date = question.date.unwrap_or_else(|| local.date_naive());
     let minute = question
@@ -221,28 +279,21 @@ pub fn answer(question: &Question, items: Vec<ConfigItem>, now: DateTime<Utc>) -
     a.set("localTime", format_hhmm(minute));
     a.set("timezone", zone.name());
 
-    let holiday = live.get(&config_sk(
+    let holiday = stored.holidays.get(&config_sk(
         ConfigType::Holiday,
         &date.format("%Y-%m-%d").to_string(),
     ));
     a.set("isHoliday", bool_text(holiday.is_some()));
-    if let Some(h) = holiday {
-        a.set("holidayName", h.name.clone().unwrap_or_default());
-        a.set("holidayMessage", h.message.clone().unwrap_or_default());
+    if let Some((name, message)) = holiday {
+        a.set("holidayName", name.clone());
+        a.set("holidayMessage", message.clone());
     }
 
-    let hours = live
-        .get(&config_sk(ConfigType::Hours, weekday_code(date)))
-        .and_then(|h| {
-            let hours = parse_hhmm(h.open.as_deref()?).zip(parse_hhmm(h.close.as_deref()?));
-            if hours.is_none() {
-                warn!(region = %question.region, sk = %h.sk, "connect-lookup: stored opening hours cannot be read; treated as absent (closed)");
-                metrics::count(Metric::ItemSkipped);
-            }
-            hours
-        });
+    let hours = stored
+        .hours
+        .get(&config_sk(ConfigType::Hours, weekday_code(date)));
     let open_now = match hours {
-        Some((open, close)) => {
+        Some(&(open, close)) => {
             a.set("openTime", format_hhmm(open));
             a.set("closeTime", format_hhmm(close));
             holiday.is_none() && open <= minute && minute < close
@@ -279,32 +330,32 @@ pub async fn run() -> Result<(), lambda_runtime::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::region_pk;
+    use crate::calendar::END_OF_DAY;
 
-    fn item(sk: &str) -> ConfigItem {
-        ConfigItem {
-            pk: region_pk("r"),
+    fn item(sk: &str) -> ConnectItem {
+        ConnectItem {
             sk: sk.to_string(),
-            name: None,
-            message: None,
-            open: None,
-            close: None,
-            tz: None,
-            record_id: "a0B5g00000XyZab".into(),
-            event_id: "e".into(),
-            event_time: "2026-01-01T00:00:00.000000000Z".into(),
-            requested_by: None,
-            updated_at: "2026-01-01T00:00:00.000Z".into(),
-            deleted: None,
-            ttl: None,
+            ..ConnectItem::default()
         }
     }
 
-    fn hours(day: &str, open: &str, close: &str) -> ConfigItem {
-        let mut i = item(&format!("HOURS#{day}"));
-        i.open = Some(open.into());
-        i.close = Some(close.into());
-        i
+    fn zone(name: &str) -> ConnectItem {
+        ConnectItem {
+            tz: Some(name.into()),
+            ..item(TIMEZONE_SK)
+        }
+    }
+
+    fn hours(day: &str, open: &str, close: &str) -> ConnectItem {
+        ConnectItem {
+            open: Some(open.into()),
+            close: Some(close.into()),
+            ..item(&format!("HOURS#{day}"))
+        }
+    }
+
+    fn read(items: Vec<ConnectItem>) -> Vec<ReadItem> {
+        items.into_iter().map(Ok).collect()
     }
 
     fn q(date: Option<&str>, time: Option<&str>) -> Question {
@@ -337,23 +388,34 @@ mod tests {
 
     #[test]
     fn tombstones_are_invisible_and_close_is_exclusive() {
-        let mut gone = item("HOLIDAY#2026-12-25");
-        gone.deleted = Some(true);
-        gone.name = Some("Gone".into());
+        let gone = ConnectItem {
+            deleted: Some(true),
+            name: Some("Gone".into()),
+            ..item("HOLIDAY#2026-12-25")
+        };
         let items = vec![hours("FRI", "09:00", "17:00"), gone];
-        let a = answer(&q(Some("2026-12-25"), Some("16:59")), items.clone(), now());
+        let a = answer(
+            &q(Some("2026-12-25"), Some("16:59")),
+            read(items.clone()),
+            now(),
+        );
         assert_eq!((a.get("isHoliday"), a.get("isOpen")), ("false", "true"));
-        let a = answer(&q(Some("2026-12-25"), Some("17:00")), items, now());
+        let a = answer(&q(Some("2026-12-25"), Some("17:00")), read(items), now());
         assert_eq!(a.get("isOpen"), "false");
     }
 
     #[tokio::test]
     async fn unreadable_items_are_treated_as_absent_and_counted() {
-        let mut zone = item(TIMEZONE_SK);
-        zone.tz = Some("Mars/Olympus_Mons".into());
-        let mut hours = item("HOURS#FRI");
-        hours.open = Some("nine".into());
-        hours.close = Some("17:00".into());
+        let items = vec![
+            Ok(zone("Mars/Olympus_Mons")),
+            Ok(hours("FRI", "nine", "17:00")),
+            Ok(hours("MON", "09:00", "17:00")),
+            // As the adapter reports an attribute of the wrong type.
+            Err(UnreadableItem {
+                sk: "HOLIDAY#2027-01-08".into(),
+                reason: "`name` is a number, not a string".into(),
+            }),
+        ];
         let q = Question {
             region: "r".into(),
             date: NaiveDate::from_ymd_opt(2027, 1, 8),
@@ -361,19 +423,95 @@ mod tests {
         };
         let now = Utc::now();
         let (a, counts) =
-            crate::metrics::measure::<Metric, _>(async { answer(&q, vec![zone, hours], now) })
-                .await;
+            crate::metrics::measure::<Metric, _>(async { answer(&q, items, now) }).await;
         assert_eq!(a.status(), "OK");
         assert_eq!(a.get("timezone"), "UTC");
+        assert_eq!(a.get("isHoliday"), "false");
         assert_eq!(a.get("isOpen"), "false", "unreadable hours: closed");
+        assert_eq!(counts.get(Metric::ItemSkipped), 3);
+
+        // With nothing readable left, the region is unknown.
+        let items = read(vec![
+            zone("Mars/Olympus_Mons"),
+            hours("FRI", "nine", "17:00"),
+        ]);
+        let (a, counts) =
+            crate::metrics::measure::<Metric, _>(async { answer(&q, items, now) }).await;
+        assert_eq!(a.status(), "UNKNOWN_REGION");
         assert_eq!(counts.get(Metric::ItemSkipped), 2);
+    }
+
+    /// Every unreadable item is absent and counted once, whichever day is asked about.
+    #[tokio::test]
+    async fn an_unreadable_item_is_counted_even_on_a_day_that_does_not_need_it() {
+        let items = vec![
+            zone("Europe/London"),
+            hours("FRI", "25:99", "17:00"),
+            hours("MON", "09:00", "17:00"),
+        ];
+        // 2027-01-04 is a Monday.
+        let (a, counts) = crate::metrics::measure::<Metric, _>(async {
+            answer(&q(Some("2027-01-04"), Some("10:00")), read(items), now())
+        })
+        .await;
+        assert_eq!((a.status(), a.get("isOpen")), ("OK", "true"));
+        assert_eq!(counts.get(Metric::ItemSkipped), 1);
+    }
+
+    /// An item is usable only as ingest would have written it; the reason names the attribute.
+    #[test]
+    fn items_are_read_by_the_rules_ingest_writes_by() {
+        let reason = |item: ConnectItem| Stored::default().add(item).unwrap_err();
+        assert_eq!(
+            reason(hours("MON", "25:99", "17:00")),
+            "`open` '25:99' is not a time as HH:MM"
+        );
+        assert_eq!(
+            reason(hours("MON", "17:00", "09:00")),
+            "`open` 17:00 is not before `close` 09:00"
+        );
+        assert_eq!(
+            reason(ConnectItem {
+                close: None,
+                ..hours("MON", "09:00", "")
+            }),
+            "it has no `close`"
+        );
+        assert_eq!(reason(item(TIMEZONE_SK)), "it has no `tz`");
+        assert_eq!(
+            reason(zone("Mars/Olympus")),
+            "`tz` 'Mars/Olympus' is not an IANA time zone"
+        );
+
+        let mut stored = Stored::default();
+        for usable in [
+            hours("MON", "00:00", "24:00"),
+            zone("Pacific/Auckland"),
+            item("HOLIDAY#2026-12-25"),
+            // A tombstone needs nothing.
+            ConnectItem {
+                deleted: Some(true),
+                ..item("HOURS#TUE")
+            },
+        ] {
+            assert_eq!(stored.add(usable), Ok(()));
+        }
+        assert_eq!(stored.hours.get("HOURS#MON"), Some(&(0, END_OF_DAY)));
+        assert_eq!(stored.hours.len(), 1);
+        assert_eq!(stored.zone, Some(Tz::Pacific__Auckland));
+        assert_eq!(
+            stored.holidays.get("HOLIDAY#2026-12-25"),
+            Some(&(String::new(), String::new()))
+        );
     }
 
     #[test]
     fn only_tombstones_mean_an_unknown_region() {
-        let mut h = hours("MON", "09:00", "17:00");
-        h.deleted = Some(true);
-        let a = answer(&q(None, None), vec![h], now());
+        let h = ConnectItem {
+            deleted: Some(true),
+            ..hours("MON", "09:00", "17:00")
+        };
+        let a = answer(&q(None, None), read(vec![h]), now());
         assert_eq!(a.status(), "UNKNOWN_REGION");
         assert_eq!(a.into_map().len(), KEYS.len());
     }
