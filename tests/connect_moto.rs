@@ -4,7 +4,7 @@ mod support;
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 use sfbridge::adapters::dynamodb::DynamoTable;
-use sfbridge::connect_lookup::{Answer, Input, Lookup, KEYS};
+use sfbridge::connect_lookup::{Answer, Input, Lookup, KEYS, READ_LIMIT};
 use sfbridge::metrics::ConnectLookup;
 use support::moto::MotoWorld;
 use support::{envelope, World};
@@ -41,7 +41,10 @@ async fn ask(lookup: &Lookup<DynamoTable>, parameters: Value, now: &str) -> Answ
         serde_json::from_str(include_str!("fixtures/connect-event.json")).expect("fixture");
     event["Details"]["Parameters"] = parameters;
     let input: Input = serde_json::from_value(event).expect("any JSON is an input");
-    let answer = lookup.handle(input, at(now)).await.expect("never an error");
+    let answer = lookup
+        .handle(input, at(now), READ_LIMIT)
+        .await
+        .expect("never an error");
     assert_flat_strings(&answer);
     answer
 }
@@ -192,7 +195,7 @@ async fn unknown_region_bad_input_and_a_stopped_emulator_are_statuses_not_errors
         serde_json::from_value(json!({"Details": {"Parameters": {"date": "2026-12-01"}}}))
             .expect("any JSON is an input");
     let a = l
-        .handle(bare, at("2026-12-01T00:00:00Z"))
+        .handle(bare, at("2026-12-01T00:00:00Z"), READ_LIMIT)
         .await
         .expect("never an error");
     assert_flat_strings(&a);

@@ -7,6 +7,7 @@ pub mod question;
 
 use std::collections::{BTreeMap, HashMap};
 use std::convert::Infallible;
+use std::time::Duration;
 
 use chrono::{DateTime, Days, NaiveDate, Timelike, Utc};
 use chrono_tz::Tz;
@@ -117,6 +118,22 @@ impl Settings {
 
 const TIMEZONE_SK: &str = "TIMEZONE#default";
 
+/// How long the whole read (every BatchGetItem call) may take. Connect waits at most 8 seconds
+/// for the whole invocation, and a caller hears the silence; the SDK's own timeouts bound one
+/// call, not the calls for unprocessed keys after it.
+pub const READ_LIMIT: Duration = Duration::from_secs(3);
+
+/// Kept back from the invocation's deadline for answering after a read that gave up.
+const DEADLINE_MARGIN: Duration = Duration::from_millis(250);
+
+/// The time the read may take: `READ_LIMIT`, or less when the invocation's deadline
+/// (milliseconds since the epoch, as in Lambda's `Context::deadline`) is nearer.
+pub fn read_limit(deadline_ms: u64, now: DateTime<Utc>) -> Duration {
+    let now_ms = u64::try_from(now.timestamp_millis()).unwrap_or_default();
+    let left = Duration::from_millis(deadline_ms.saturating_sub(now_ms));
+    READ_LIMIT.min(left.saturating_sub(DEADLINE_MARGIN))
+}
+
 /// The sort keys one question needs. Without a date, the local date is within a day of the
 /// UTC date (zones run from UTC-12 to UTC+14), so the holidays of all three are asked for;
 /// every weekday's hours are asked for, because "unknown region" means no hours on any day.
@@ -154,7 +171,13 @@ impl<R: ConfigReader> Lookup<R> {
         Self { reader }
     }
 
-    pub async fn handle(&self, input: Input, now: DateTime<Utc>) -> Result<Answer, Infallible> {
+    /// Answers `input` at `now`, giving the configuration read at most `limit` (`read_limit`).
+    pub async fn handle(
+        &self,
+        input: Input,
+        now: DateTime<Utc>,
+        limit: Duration,
+    ) -> Result<Answer, Infallible> {
         let question = match question::read(&input) {
             Ok(q) => q,
             Err(BadQuestion { region, message }) => {
@@ -164,9 +187,19 @@ impl<R: ConfigReader> Lookup<R> {
             }
         };
         let keys = sort_keys(&question, now);
-        let items = match self.reader.get_config(&question.region, &keys).await {
-            Ok(items) => items,
-            Err(e) => {
+        let read = self.reader.get_config(&question.region, &keys);
+        let items = match tokio::time::timeout(limit, read).await {
+            Ok(Ok(items)) => items,
+            Err(_) => {
+                error!(region = %question.region, limit_ms = limit.as_millis(), "connect-lookup: configuration was not read in time");
+                metrics::count(Metric::Error);
+                return Ok(Answer::new(
+                    Status::Error,
+                    &question.region,
+                    "the configuration was not read in time",
+                ));
+            }
+            Ok(Err(e)) => {
                 error!(region = %question.region, error = %e, "connect-lookup: configuration could not be read");
                 metrics::count(Metric::Error);
                 return Ok(Answer::new(
@@ -322,7 +355,9 @@ pub async fn run() -> Result<(), lambda_runtime::Error> {
     ));
     let handler = &handler;
     lambda_runtime::run(service_fn(move |event: LambdaEvent<Input>| async move {
-        metrics::emitting::<Metric, _>(handler.handle(event.payload, Utc::now())).await
+        let now = Utc::now();
+        let limit = read_limit(event.context.deadline, now);
+        metrics::emitting::<Metric, _>(handler.handle(event.payload, now, limit)).await
     }))
     .await
 }
@@ -503,6 +538,61 @@ mod tests {
             stored.holidays.get("HOLIDAY#2026-12-25"),
             Some(&(String::new(), String::new()))
         );
+    }
+
+    #[test]
+    fn the_read_gets_three_seconds_or_less_when_the_deadline_is_nearer() {
+        let ms =
+            |d: Duration| u64::try_from(now().timestamp_millis()).unwrap() + d.as_millis() as u64;
+        let at = |secs: u64| ms(Duration::from_secs(secs));
+        assert_eq!(read_limit(at(900), now()), READ_LIMIT);
+        assert_eq!(
+            read_limit(at(3), now()),
+            Duration::from_secs(3) - DEADLINE_MARGIN
+        );
+        assert_eq!(
+            read_limit(ms(Duration::from_millis(1000)), now()),
+            Duration::from_millis(750)
+        );
+        assert_eq!(read_limit(at(0), now()), Duration::ZERO);
+        assert_eq!(read_limit(0, now()), Duration::ZERO, "deadline passed");
+    }
+
+    /// A reader that never answers, as DynamoDB behind a black hole.
+    struct Silent;
+
+    impl ConfigReader for Silent {
+        async fn get_config(
+            &self,
+            _region: &str,
+            _sort_keys: &[String],
+        ) -> Result<Vec<ReadItem>, crate::ports::PortError> {
+            std::future::pending().await
+        }
+    }
+
+    /// With a deadline one second away, the read gives up at 750 ms and the answer is ERROR.
+    #[tokio::test(start_paused = true)]
+    async fn a_read_that_does_not_finish_in_time_is_an_error() {
+        let deadline = u64::try_from(now().timestamp_millis()).unwrap() + 1000;
+        let input: Input = serde_json::from_value(serde_json::json!(
+            {"Details": {"Parameters": {"region": "emea-uk"}}}
+        ))
+        .unwrap();
+        let started = tokio::time::Instant::now();
+        let (a, counts) = crate::metrics::measure::<Metric, _>(Lookup::new(Silent).handle(
+            input,
+            now(),
+            read_limit(deadline, now()),
+        ))
+        .await;
+        let a = a.unwrap();
+        assert_eq!(started.elapsed(), Duration::from_millis(750));
+        assert_eq!(
+            (a.status(), a.get("region"), a.get("message")),
+            ("ERROR", "emea-uk", "the configuration was not read in time")
+        );
+        assert_eq!(counts.get(Metric::Error), 1);
     }
 
     #[test]
