@@ -5,7 +5,7 @@
 
 pub mod question;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::convert::Infallible;
 use std::time::Duration;
 
@@ -24,23 +24,8 @@ use crate::ports::{ConfigReader, ReadItem, UnreadableItem};
 use crate::text::quote;
 pub use question::{BadQuestion, Input, Question};
 
-/// Every answer has exactly these keys, each a string (Connect reads a flat map of strings).
-pub const KEYS: [&str; 12] = [
-    "status",
-    "region",
-    "date",
-    "localTime",
-    "timezone",
-    "isHoliday",
-    "holidayName",
-    "holidayMessage",
-    "isOpen",
-    "openTime",
-    "closeTime",
-    "message",
-];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Status {
     Ok,
     UnknownRegion,
@@ -57,48 +42,54 @@ impl Status {
             Status::Error => "ERROR",
         }
     }
+
+    /// The metric that counts answers with this status.
+    fn metric(self) -> Metric {
+        match self {
+            Status::Ok => Metric::Ok,
+            Status::UnknownRegion => Metric::UnknownRegion,
+            Status::InvalidInput => Metric::InvalidInput,
+            Status::Error => Metric::Error,
+        }
+    }
 }
 
-/// The flat answer. Unknowns are empty strings; `message` explains any status but `OK`.
+/// Connect's answer: a flat map of strings (all a contact flow can read), always with every
+/// key. Unknowns are empty strings; booleans are `"true"`/`"false"`; `message` explains any
+/// status but `OK`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(transparent)]
-pub struct Answer(BTreeMap<&'static str, String>);
+#[serde(rename_all = "camelCase")]
+pub struct Answer {
+    pub status: Status,
+    pub region: String,
+    pub date: String,
+    pub local_time: String,
+    pub timezone: String,
+    pub is_holiday: String,
+    pub holiday_name: String,
+    pub holiday_message: String,
+    pub is_open: String,
+    pub open_time: String,
+    pub close_time: String,
+    pub message: String,
+}
 
 impl Answer {
     fn new(status: Status, region: &str, message: &str) -> Self {
-        let mut map: BTreeMap<&'static str, String> =
-            KEYS.iter().map(|k| (*k, String::new())).collect();
-        map.insert("status", status.as_str().to_string());
-        map.insert("region", region.to_string());
-        map.insert("message", message.to_string());
-        Answer(map)
-    }
-
-    fn set(&mut self, key: &'static str, value: impl Into<String>) {
-        debug_assert!(KEYS.contains(&key));
-        self.0.insert(key, value.into());
-    }
-
-    pub fn get(&self, key: &str) -> &str {
-        self.0.get(key).map(String::as_str).unwrap_or_default()
-    }
-
-    pub fn status(&self) -> &str {
-        self.get("status")
-    }
-
-    /// The metric that counts answers with this status.
-    fn status_metric(&self) -> Metric {
-        match self.status() {
-            "OK" => Metric::Ok,
-            "UNKNOWN_REGION" => Metric::UnknownRegion,
-            "INVALID_INPUT" => Metric::InvalidInput,
-            _ => Metric::Error,
+        Answer {
+            status,
+            region: region.to_string(),
+            date: String::new(),
+            local_time: String::new(),
+            timezone: String::new(),
+            is_holiday: String::new(),
+            holiday_name: String::new(),
+            holiday_message: String::new(),
+            is_open: String::new(),
+            open_time: String::new(),
+            close_time: String::new(),
+            message: message.to_string(),
         }
-    }
-
-    pub fn into_map(self) -> BTreeMap<&'static str, String> {
-        self.0
     }
 }
 
@@ -210,8 +201,8 @@ impl<R: ConfigReader> Lookup<R> {
             }
         };
         let answer = answer(&question, items, now);
-        metrics::count(answer.status_metric());
-        info!(region = %question.region, status = answer.status(), date = answer.get("date"), is_open = answer.get("isOpen"), "connect-lookup: answered");
+        metrics::count(answer.status.metric());
+        info!(region = %question.region, status = answer.status.as_str(), date = %answer.date, is_open = %answer.is_open, "connect-lookup: answered");
         Ok(answer)
     }
 }
@@ -307,41 +298,30 @@ pub fn answer(question: &Question, items: Vec<ReadItem>, now: DateTime<Utc>) -> 
         .time
         .unwrap_or_else(|| local.hour() * 60 + local.minute());
 
-    let mut a = Answer::new(Status::Ok, &question.region, "");
-    a.set("date", date.format("%Y-%m-%d").to_string());
-    a.set("localTime", format_hhmm(minute));
-    a.set("timezone", zone.name());
-
-    let holiday = stored.holidays.get(&config_sk(
-        ConfigType::Holiday,
-        &date.format("%Y-%m-%d").to_string(),
-    ));
-    a.set("isHoliday", bool_text(holiday.is_some()));
-    if let Some((name, message)) = holiday {
-        a.set("holidayName", name.clone());
-        a.set("holidayMessage", message.clone());
-    }
-
+    let day = date.format("%Y-%m-%d").to_string();
+    let holiday = stored.holidays.get(&config_sk(ConfigType::Holiday, &day));
     let hours = stored
         .hours
-        .get(&config_sk(ConfigType::Hours, weekday_code(date)));
-    let open_now = match hours {
-        Some(&(open, close)) => {
-            a.set("openTime", format_hhmm(open));
-            a.set("closeTime", format_hhmm(close));
-            holiday.is_none() && open <= minute && minute < close
-        }
-        None => false,
-    };
-    a.set("isOpen", bool_text(open_now));
-    a
-}
-
-fn bool_text(b: bool) -> &'static str {
-    if b {
-        "true"
-    } else {
-        "false"
+        .get(&config_sk(ConfigType::Hours, weekday_code(date)))
+        .copied();
+    let open_now =
+        holiday.is_none() && hours.is_some_and(|(open, close)| open <= minute && minute < close);
+    let (holiday_name, holiday_message) = holiday.cloned().unwrap_or_default();
+    Answer {
+        status: Status::Ok,
+        region: question.region.clone(),
+        date: day,
+        local_time: format_hhmm(minute),
+        timezone: zone.name().to_string(),
+        is_holiday: holiday.is_some().to_string(),
+        holiday_name,
+        holiday_message,
+        is_open: open_now.to_string(),
+        open_time: hours.map(|(open, _)| format_hhmm(open)).unwrap_or_default(),
+        close_time: hours
+            .map(|(_, close)| format_hhmm(close))
+            .unwrap_or_default(),
+        message: String::new(),
     }
 }
 
@@ -434,9 +414,12 @@ mod tests {
             read(items.clone()),
             now(),
         );
-        assert_eq!((a.get("isHoliday"), a.get("isOpen")), ("false", "true"));
+        assert_eq!(
+            (a.is_holiday.as_str(), a.is_open.as_str()),
+            ("false", "true")
+        );
         let a = answer(&q(Some("2026-12-25"), Some("17:00")), read(items), now());
-        assert_eq!(a.get("isOpen"), "false");
+        assert_eq!(a.is_open.as_str(), "false");
     }
 
     #[tokio::test]
@@ -459,10 +442,10 @@ mod tests {
         let now = Utc::now();
         let (a, counts) =
             crate::metrics::measure::<Metric, _>(async { answer(&q, items, now) }).await;
-        assert_eq!(a.status(), "OK");
-        assert_eq!(a.get("timezone"), "UTC");
-        assert_eq!(a.get("isHoliday"), "false");
-        assert_eq!(a.get("isOpen"), "false", "unreadable hours: closed");
+        assert_eq!(a.status.as_str(), "OK");
+        assert_eq!(a.timezone.as_str(), "UTC");
+        assert_eq!(a.is_holiday.as_str(), "false");
+        assert_eq!(a.is_open.as_str(), "false", "unreadable hours: closed");
         assert_eq!(counts.get(Metric::ItemSkipped), 3);
 
         // With nothing readable left, the region is unknown.
@@ -472,7 +455,7 @@ mod tests {
         ]);
         let (a, counts) =
             crate::metrics::measure::<Metric, _>(async { answer(&q, items, now) }).await;
-        assert_eq!(a.status(), "UNKNOWN_REGION");
+        assert_eq!(a.status.as_str(), "UNKNOWN_REGION");
         assert_eq!(counts.get(Metric::ItemSkipped), 2);
     }
 
@@ -489,7 +472,7 @@ mod tests {
             answer(&q(Some("2027-01-04"), Some("10:00")), read(items), now())
         })
         .await;
-        assert_eq!((a.status(), a.get("isOpen")), ("OK", "true"));
+        assert_eq!((a.status.as_str(), a.is_open.as_str()), ("OK", "true"));
         assert_eq!(counts.get(Metric::ItemSkipped), 1);
     }
 
@@ -589,7 +572,7 @@ mod tests {
         let a = a.unwrap();
         assert_eq!(started.elapsed(), Duration::from_millis(750));
         assert_eq!(
-            (a.status(), a.get("region"), a.get("message")),
+            (a.status.as_str(), a.region.as_str(), a.message.as_str()),
             ("ERROR", "emea-uk", "the configuration was not read in time")
         );
         assert_eq!(counts.get(Metric::Error), 1);
@@ -602,7 +585,38 @@ mod tests {
             ..hours("MON", "09:00", "17:00")
         };
         let a = answer(&q(None, None), read(vec![h]), now());
-        assert_eq!(a.status(), "UNKNOWN_REGION");
-        assert_eq!(a.into_map().len(), KEYS.len());
+        assert_eq!(a.status, Status::UnknownRegion);
+    }
+
+    /// Connect's contract: a flat object of exactly these keys, every value a string.
+    #[test]
+    fn an_answer_is_a_flat_map_of_strings_with_every_key() {
+        let items = read(vec![zone("Europe/London"), hours("THU", "09:00", "17:00")]);
+        let a = answer(&q(None, None), items, now());
+        let json = serde_json::to_value(&a).unwrap();
+        let map = json.as_object().unwrap();
+        let mut keys: Vec<&str> = map.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            [
+                "closeTime",
+                "date",
+                "holidayMessage",
+                "holidayName",
+                "isHoliday",
+                "isOpen",
+                "localTime",
+                "message",
+                "openTime",
+                "region",
+                "status",
+                "timezone"
+            ]
+        );
+        assert!(map.values().all(|v| v.is_string()), "{json}");
+        assert_eq!(json["status"], "OK");
+        assert_eq!(json["localTime"], "12:00");
+        assert_eq!(json["isOpen"], "true");
     }
 }
