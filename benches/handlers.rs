@@ -11,7 +11,7 @@ use aws_lambda_events::eventbridge::EventBridgeEvent;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use sfbridge::adapters::memory::{MemoryObjects, MemoryTable};
-use sfbridge::connect_lookup::{Input, Lookup};
+use sfbridge::connect_lookup::{Input, Lookup, READ_LIMIT};
 use sfbridge::ingest::{Detail, Ingest, Settings};
 
 const SAMPLES: usize = 15;
@@ -114,7 +114,9 @@ fn main() {
     let question = include_str!("../tests/fixtures/connect-event.json");
     let per_question = measure(2_000, |_| {
         let input: Input = serde_json::from_str(question).expect("parses");
-        let answer = rt.block_on(lookup.handle(input, now())).expect("answers");
+        let answer = rt
+            .block_on(lookup.handle(input, now(), READ_LIMIT))
+            .expect("answers");
         black_box(serde_json::to_string(&answer).expect("serializes"));
     });
     rows.push((

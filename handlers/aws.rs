@@ -20,7 +20,8 @@ pub fn timeouts() -> TimeoutConfig {
 }
 
 /// For `connect-lookup`: Amazon Connect waits at most 8 seconds for the whole invocation, and
-/// a caller hears the silence; give up well before.
+/// a caller hears the silence; give up well before. These bound one call; the handler bounds
+/// the whole read (`connect_lookup::READ_LIMIT`).
 pub fn connect_timeouts() -> TimeoutConfig {
     TimeoutConfig::builder()
         .connect_timeout(Duration::from_millis(500))

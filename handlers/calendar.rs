@@ -1,7 +1,7 @@
 //! Dates, times of day, weekdays and region codes as the table stores them; shared by
 //! `ingest` (validating) and `connect-lookup` (answering).
 
-use chrono::{Datelike, NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate};
 
 /// The `HOURS#<key>` weekday codes, Monday first.
 pub const WEEKDAYS: [&str; 7] = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"];
@@ -11,17 +11,9 @@ pub const MAX_REGION_CHARS: usize = 64;
 /// Minutes in a day: `24:00` as a closing time.
 pub const END_OF_DAY: u32 = 24 * 60;
 
+/// The date's `HOURS#<key>` code: `WEEKDAYS` is in chrono's Monday-first order.
 pub fn weekday_code(date: NaiveDate) -> &'static str {
-    let index = match date.weekday() {
-        Weekday::Mon => 0,
-        Weekday::Tue => 1,
-        Weekday::Wed => 2,
-        Weekday::Thu => 3,
-        Weekday::Fri => 4,
-        Weekday::Sat => 5,
-        Weekday::Sun => 6,
-    };
-    WEEKDAYS[index]
+    WEEKDAYS[date.weekday().num_days_from_monday() as usize]
 }
 
 /// `YYYY-MM-DD`, exactly, naming a day that exists.
@@ -94,6 +86,16 @@ mod tests {
             assert_eq!(parse_hhmm(bad), None, "{bad}");
         }
         assert_eq!(format_hhmm(570), "09:30");
+    }
+
+    #[test]
+    fn every_weekday_has_its_code() {
+        // 2026-12-21 is a Monday.
+        let codes: Vec<&str> = (21..=27)
+            .map(|day| weekday_code(NaiveDate::from_ymd_opt(2026, 12, day).unwrap()))
+            .collect();
+        assert_eq!(codes, WEEKDAYS);
+        assert_eq!(WEEKDAYS[6], "SUN");
     }
 
     #[test]

@@ -193,6 +193,44 @@ impl ConfigItem {
     }
 }
 
+/// What `connect-lookup` reads of a config item: only the attributes it needs, so an item
+/// written by hand without the bookkeeping (`record_id`, `event_time`, ...) still reads. Values
+/// are as stored; `connect-lookup` decides whether they make sense.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConnectItem {
+    pub sk: String,
+    pub name: Option<String>,
+    pub message: Option<String>,
+    pub open: Option<String>,
+    pub close: Option<String>,
+    pub tz: Option<String>,
+    pub deleted: Option<bool>,
+}
+
+impl ConnectItem {
+    /// The attributes read, key first: what the adapter's projection asks the table for.
+    pub const ATTRIBUTES: [&'static str; 7] =
+        ["sk", "name", "message", "open", "close", "tz", "deleted"];
+
+    pub fn is_tombstone(&self) -> bool {
+        self.deleted == Some(true)
+    }
+}
+
+impl From<&ConfigItem> for ConnectItem {
+    fn from(item: &ConfigItem) -> Self {
+        ConnectItem {
+            sk: item.sk.clone(),
+            name: item.name.clone(),
+            message: item.message.clone(),
+            open: item.open.clone(),
+            close: item.close.clone(),
+            tz: item.tz.clone(),
+            deleted: item.deleted,
+        }
+    }
+}
+
 /// The outcome of one Salesforce request, read by `status-csv` and `notify` from the stream.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestItem {

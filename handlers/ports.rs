@@ -4,7 +4,7 @@
 
 use std::future::Future;
 
-use crate::model::{ConfigItem, NotifyMarker, RequestItem};
+use crate::model::{ConfigItem, ConnectItem, NotifyMarker, RequestItem};
 
 /// A failure talking to a table or a topic.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -164,16 +164,28 @@ pub trait NotifyLedger {
     ) -> impl Future<Output = Result<(), PortError>> + Send;
 }
 
+/// A stored item that could not be read as a `ConnectItem` (an attribute of the wrong type):
+/// absent for the caller, who says so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnreadableItem {
+    pub sk: String,
+    pub reason: String,
+}
+
+/// One item as `ConfigReader` returns it: read, or why not.
+pub type ReadItem = Result<ConnectItem, UnreadableItem>;
+
 /// The configuration table, read side only: all `connect-lookup` is given, so its code path
 /// cannot write.
 pub trait ConfigReader {
-    /// The items of one region with these sort keys, in one round trip; absent ones are left
-    /// out. Tombstones are returned as stored: callers decide.
+    /// The items of one region with these sort keys, in one round trip, each read on its own:
+    /// one that cannot be read does not spoil the others. Absent ones are left out; tombstones
+    /// are returned as stored: callers decide.
     fn get_config(
         &self,
         region: &str,
         sort_keys: &[String],
-    ) -> impl Future<Output = Result<Vec<ConfigItem>, PortError>> + Send;
+    ) -> impl Future<Output = Result<Vec<ReadItem>, PortError>> + Send;
 }
 
 /// A borrowed reader reads the same table.
@@ -182,7 +194,7 @@ impl<T: ConfigReader + Sync> ConfigReader for &T {
         &self,
         region: &str,
         sort_keys: &[String],
-    ) -> impl Future<Output = Result<Vec<ConfigItem>, PortError>> + Send {
+    ) -> impl Future<Output = Result<Vec<ReadItem>, PortError>> + Send {
         (**self).get_config(region, sort_keys)
     }
 }

@@ -181,7 +181,7 @@ impl ConfigReader for DynamoTable {
         &self,
         region: &str,
         sort_keys: &[String],
-    ) -> Result<Vec<ConfigItem>, PortError> {
+    ) -> Result<Vec<crate::ports::ReadItem>, PortError> {
         let pk = crate::model::region_pk(region);
         let keys: Vec<HashMap<String, AttributeValue>> = sort_keys
             .iter()
@@ -192,9 +192,13 @@ impl ConfigReader for DynamoTable {
                 ])
             })
             .collect();
+        let (projection, names) = connect_projection();
+        // Unprocessed keys come back with the projection, so a retry asks for the same.
         let mut request = Some(
             KeysAndAttributes::builder()
                 .set_keys(Some(keys))
+                .projection_expression(projection)
+                .set_expression_attribute_names(Some(names))
                 .build()
                 .map_err(|e| PortError::Permanent(format!("cannot build keys: {e}")))?,
         );
@@ -208,15 +212,13 @@ impl ConfigReader for DynamoTable {
                 .send()
                 .await
                 .map_err(|err| port_error(&err))?;
-            for item in out
-                .responses
-                .and_then(|mut r| r.remove(&self.table))
-                .unwrap_or_default()
-            {
-                items.push(serde_dynamo::from_item(item).map_err(|e| {
-                    PortError::Permanent(format!("config item does not decode: {e}"))
-                })?);
-            }
+            items.extend(
+                out.responses
+                    .and_then(|mut r| r.remove(&self.table))
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(connect_item),
+            );
             request = out
                 .unprocessed_keys
                 .and_then(|mut u| u.remove(&self.table))
@@ -239,6 +241,74 @@ async fn conditional_update(update: UpdateItemFluentBuilder) -> Result<bool, Por
             Some(UpdateItemError::ConditionalCheckFailedException(_)) => Ok(false),
             _ => Err(port_error(&err)),
         },
+    }
+}
+
+/// Connect's attributes only (`ConnectItem::ATTRIBUTES`), each through a placeholder: `name`,
+/// `open` and `close` are DynamoDB reserved words.
+fn connect_projection() -> (String, HashMap<String, String>) {
+    let names: Vec<(String, String)> = crate::model::ConnectItem::ATTRIBUTES
+        .iter()
+        .enumerate()
+        .map(|(i, name)| (format!("#a{i}"), name.to_string()))
+        .collect();
+    let projection = names
+        .iter()
+        .map(|(placeholder, _)| placeholder.as_str())
+        .collect::<Vec<_>>()
+        .join(", ");
+    (projection, names.into_iter().collect())
+}
+
+/// One projected item, read on its own: an attribute of the wrong type makes this item, and
+/// only this one, unreadable. A `NULL` is as good as absent.
+fn connect_item(mut item: HashMap<String, AttributeValue>) -> crate::ports::ReadItem {
+    let sk = match item.remove("sk") {
+        Some(AttributeValue::S(sk)) => sk,
+        _ => String::new(),
+    };
+    read_connect_item(&sk, item).map_err(|reason| crate::ports::UnreadableItem { sk, reason })
+}
+
+fn read_connect_item(
+    sk: &str,
+    mut item: HashMap<String, AttributeValue>,
+) -> Result<crate::model::ConnectItem, String> {
+    let mut take = |name: &str| item.remove(name).filter(|v| !v.is_null());
+    let mut string = |name: &str| match take(name) {
+        None => Ok(None),
+        Some(AttributeValue::S(s)) => Ok(Some(s)),
+        Some(other) => Err(format!("`{name}` is {}, not a string", type_name(&other))),
+    };
+    let (name, message) = (string("name")?, string("message")?);
+    let (open, close, tz) = (string("open")?, string("close")?, string("tz")?);
+    let deleted = match take("deleted") {
+        None => None,
+        Some(AttributeValue::Bool(b)) => Some(b),
+        Some(other) => return Err(format!("`deleted` is {}, not a boolean", type_name(&other))),
+    };
+    Ok(crate::model::ConnectItem {
+        sk: sk.to_string(),
+        name,
+        message,
+        open,
+        close,
+        tz,
+        deleted,
+    })
+}
+
+fn type_name(value: &AttributeValue) -> &'static str {
+    match value {
+        AttributeValue::S(_) => "a string",
+        AttributeValue::N(_) => "a number",
+        AttributeValue::Bool(_) => "a boolean",
+        AttributeValue::Null(_) => "null",
+        AttributeValue::B(_) => "binary",
+        AttributeValue::L(_) => "a list",
+        AttributeValue::M(_) => "a map",
+        AttributeValue::Ss(_) | AttributeValue::Ns(_) | AttributeValue::Bs(_) => "a set",
+        _ => "of an unknown type",
     }
 }
 
@@ -298,5 +368,102 @@ impl GuardLedger for DynamoTable {
             .await
             .map(|_| ())
             .map_err(|err| port_error(&err))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ConnectItem;
+    use crate::ports::UnreadableItem;
+
+    fn item(attributes: &[(&str, AttributeValue)]) -> HashMap<String, AttributeValue> {
+        attributes
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    }
+
+    fn s(value: &str) -> AttributeValue {
+        AttributeValue::S(value.into())
+    }
+
+    #[test]
+    fn the_projection_names_every_attribute_connect_reads_through_a_placeholder() {
+        let (projection, names) = connect_projection();
+        assert_eq!(projection, "#a0, #a1, #a2, #a3, #a4, #a5, #a6");
+        let mut projected: Vec<&str> = projection.split(", ").map(|p| names[p].as_str()).collect();
+        projected.sort_unstable();
+        let mut expected = ConnectItem::ATTRIBUTES.to_vec();
+        expected.sort_unstable();
+        assert_eq!(projected, expected);
+    }
+
+    /// What the projection returns decodes whole, without any bookkeeping attribute.
+    #[test]
+    fn an_item_without_bookkeeping_reads() {
+        let read = connect_item(item(&[
+            ("sk", s("HOURS#MON")),
+            ("name", s("n")),
+            ("message", s("m")),
+            ("open", s("09:00")),
+            ("close", s("17:00")),
+            ("tz", s("Europe/London")),
+            ("deleted", AttributeValue::Bool(false)),
+        ]));
+        assert_eq!(
+            read,
+            Ok(ConnectItem {
+                sk: "HOURS#MON".into(),
+                name: Some("n".into()),
+                message: Some("m".into()),
+                open: Some("09:00".into()),
+                close: Some("17:00".into()),
+                tz: Some("Europe/London".into()),
+                deleted: Some(false),
+            })
+        );
+        let read = connect_item(item(&[
+            ("sk", s("TIMEZONE#default")),
+            ("tz", s("UTC")),
+            ("name", AttributeValue::Null(true)),
+        ]));
+        assert_eq!(
+            read.map(|i| (i.tz, i.name, i.deleted)),
+            Ok((Some("UTC".into()), None, None)),
+            "absent and NULL are None"
+        );
+    }
+
+    #[test]
+    fn an_attribute_of_the_wrong_type_makes_that_item_unreadable() {
+        let unreadable = |sk: &str, reason: &str| {
+            Err(UnreadableItem {
+                sk: sk.into(),
+                reason: reason.into(),
+            })
+        };
+        assert_eq!(
+            connect_item(item(&[
+                ("sk", s("HOURS#FRI")),
+                ("open", AttributeValue::N("9".into())),
+                ("close", s("17:00")),
+            ])),
+            unreadable("HOURS#FRI", "`open` is a number, not a string")
+        );
+        assert_eq!(
+            connect_item(item(&[
+                ("sk", s("HOLIDAY#2026-12-25")),
+                ("deleted", s("true")),
+            ])),
+            unreadable("HOLIDAY#2026-12-25", "`deleted` is a string, not a boolean")
+        );
+        assert_eq!(
+            connect_item(item(&[
+                ("sk", s("HOLIDAY#2026-12-25")),
+                ("name", AttributeValue::Ss(vec!["a".into()])),
+            ])),
+            unreadable("HOLIDAY#2026-12-25", "`name` is a set, not a string")
+        );
     }
 }

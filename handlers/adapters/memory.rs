@@ -9,7 +9,7 @@ use crate::model::{ConfigItem, MarkerState, NotifyMarker, RequestItem};
 use crate::ports::{
     ApplyOutcome, ClaimOutcome, ConfigReader, ConfigTable, DeadLetters, FlowState, FlowStatus,
     Flows, GuardLedger, Message, NotifyLedger, ObjectError, ObjectReader, ObjectWriter, PortError,
-    RecordOutcome, Redelivery, Topic,
+    ReadItem, RecordOutcome, Redelivery, Topic,
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,14 +130,15 @@ impl ConfigReader for MemoryTable {
         &self,
         region: &str,
         sort_keys: &[String],
-    ) -> Result<Vec<ConfigItem>, PortError> {
+    ) -> Result<Vec<ReadItem>, PortError> {
         self.check_available()?;
         let pk = crate::model::region_pk(region);
         let items = self.lock();
+        // Typed items are always readable.
         Ok(sort_keys
             .iter()
             .filter_map(|sk| match items.get(&(pk.clone(), sk.clone())) {
-                Some(StoredItem::Config(c)) => Some(c.clone()),
+                Some(StoredItem::Config(c)) => Some(Ok(c.into())),
                 _ => None,
             })
             .collect())
