@@ -3,7 +3,7 @@
 use aws_sdk_appflow::operation::describe_flow::DescribeFlowError;
 use aws_sdk_appflow::Client;
 
-use super::sdk_errors::port_error;
+use super::sdk_errors::{port_error, Done};
 use crate::ports::{FlowState, FlowStatus, Flows, PortError};
 
 #[derive(Clone)]
@@ -41,22 +41,10 @@ impl Flows for AppFlowFlows {
     }
 
     async fn start(&self, flow: &str) -> Result<(), PortError> {
-        self.client
-            .start_flow()
-            .flow_name(flow)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|err| port_error(&err))
+        self.client.start_flow().flow_name(flow).send().await.done()
     }
 
     async fn stop(&self, flow: &str) -> Result<(), PortError> {
-        self.client
-            .stop_flow()
-            .flow_name(flow)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|err| port_error(&err))
+        self.client.stop_flow().flow_name(flow).send().await.done()
     }
 }

@@ -9,7 +9,7 @@ use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, Put, TransactWr
 use aws_sdk_dynamodb::Client;
 use std::collections::HashMap;
 
-use super::sdk_errors::{cancelled, port_error};
+use super::sdk_errors::{cancelled, port_error, Done};
 use crate::model::{ConfigItem, MarkerState, NotifyMarker, RequestItem};
 use crate::ports::{
     ApplyOutcome, ClaimOutcome, ConfigReader, ConfigTable, GuardLedger, NotifyLedger, PortError,
@@ -168,8 +168,7 @@ impl NotifyLedger for DynamoTable {
             .set_item(Some(to_item(&sent)?))
             .send()
             .await
-            .map(|_| ())
-            .map_err(|err| port_error(&err))
+            .done()
     }
 }
 
@@ -366,8 +365,7 @@ impl GuardLedger for DynamoTable {
             .expression_attribute_values(":kind", AttributeValue::Ss(vec![kind.to_string()]))
             .send()
             .await
-            .map(|_| ())
-            .map_err(|err| port_error(&err))
+            .done()
     }
 }
 

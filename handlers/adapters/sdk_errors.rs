@@ -65,6 +65,20 @@ where
     }
 }
 
+/// A call whose answer the caller does not need: `Ok(())`, or the failure as a port error.
+pub trait Done {
+    fn done(self) -> Result<(), PortError>;
+}
+
+impl<T, E> Done for Result<T, SdkError<E, HttpResponse>>
+where
+    E: ProvideErrorKind + std::error::Error + 'static,
+{
+    fn done(self) -> Result<(), PortError> {
+        self.map(drop).map_err(|err| port_error(&err))
+    }
+}
+
 /// What the SDK's standard retry strategy retries, besides 5xx: an error the service model
 /// marks `@retryable`, and the AWS throttling and transient error codes
 /// (`aws_runtime::retries::classifiers`, the lists its `AwsErrorCodeClassifier` uses).

@@ -3,7 +3,7 @@
 use aws_sdk_sns::types::MessageAttributeValue;
 use aws_sdk_sns::Client;
 
-use super::sdk_errors::port_error;
+use super::sdk_errors::Done;
 use crate::ports::{Message, PortError, Topic};
 
 #[derive(Clone)]
@@ -37,10 +37,6 @@ impl Topic for SnsTopic {
                 .map_err(|e| PortError::Permanent(format!("attribute {name}: {e}")))?;
             request = request.message_attributes(*name, attribute);
         }
-        request
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(|err| port_error(&err))
+        request.send().await.done()
     }
 }

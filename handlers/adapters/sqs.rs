@@ -4,7 +4,7 @@
 use aws_sdk_sqs::types::MessageAttributeValue;
 use aws_sdk_sqs::Client;
 
-use super::sdk_errors::port_error;
+use super::sdk_errors::Done;
 use crate::ports::{DeadLetters, PortError, Redelivery};
 use crate::text::truncate;
 
@@ -40,8 +40,7 @@ impl DeadLetters for SqsDeadLetters {
             .message_attributes("reason", reason)
             .send()
             .await
-            .map(|_| ())
-            .map_err(|err| port_error(&err))
+            .done()
     }
 }
 
@@ -91,8 +90,7 @@ impl Redelivery for SqsRedelivery {
             .visibility_timeout(seconds)
             .send()
             .await
-            .map(|_| ())
-            .map_err(|err| port_error(&err))
+            .done()
     }
 }
 
