@@ -187,12 +187,6 @@ pub struct ConfigItem {
     pub ttl: Option<i64>,
 }
 
-impl ConfigItem {
-    pub fn is_tombstone(&self) -> bool {
-        self.deleted == Some(true)
-    }
-}
-
 /// What `connect-lookup` reads of a config item: only the attributes it needs, so an item
 /// written by hand without the bookkeeping (`record_id`, `event_time`, ...) still reads. Values
 /// are as stored; `connect-lookup` decides whether they make sense.

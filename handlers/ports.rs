@@ -207,8 +207,8 @@ pub use aws_sdk_appflow::types::FlowStatus;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FlowState {
     pub status: FlowStatus,
-    /// The last run's message (an error text when it failed): evidence for the cause.
-    pub last_run_message: Option<String>,
+    /// The last run's error message, when the last run failed: evidence for the cause.
+    pub last_run_error: Option<String>,
 }
 
 impl FlowState {
@@ -269,7 +269,7 @@ mod tests {
     fn only_an_active_flow_is_active_even_one_with_a_status_newer_than_the_sdk() {
         let state = |status: &str| FlowState {
             status: FlowStatus::from(status),
-            last_run_message: None,
+            last_run_error: None,
         };
         assert!(state("Active").is_active());
         for other in [

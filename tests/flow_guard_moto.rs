@@ -124,8 +124,8 @@ async fn invalid_grant_tells_support_to_reauthorise_and_never_restarts() {
     );
     let failed_run = event(
         "AppFlow End Flow Run Report",
-        json!({"flow-name": STATUS, "status": "Execution Failed", "num-of-records-failed": "0",
-               "end-time": "2026-11-27T09:59:59.941Z[UTC]", "error-summary": "Authentication failed"}),
+        json!({"flow-name": STATUS, "status": "Execution Failed", "num-of-record-failures": "0",
+               "end-time": "2026-11-27T09:59:59.941Z[UTC]", "error": "Authentication failed"}),
     );
     for _ in 0..3 {
         h.guard

@@ -174,6 +174,8 @@ impl NotifyLedger for DynamoTable {
 
 /// BatchGetItem may hand back keys it did not get to (throttling); ask again for those only.
 const BATCH_GET_ATTEMPTS: usize = 3;
+/// The pause before the second attempt; the third waits twice as long.
+const UNPROCESSED_PAUSE: std::time::Duration = std::time::Duration::from_millis(50);
 
 impl ConfigReader for DynamoTable {
     async fn get_config(
@@ -202,8 +204,13 @@ impl ConfigReader for DynamoTable {
                 .map_err(|e| PortError::Permanent(format!("cannot build keys: {e}")))?,
         );
         let mut items = Vec::new();
-        for _ in 0..BATCH_GET_ATTEMPTS {
+        for attempt in 0..BATCH_GET_ATTEMPTS {
             let Some(keys) = request.take() else { break };
+            if attempt > 0 {
+                // Keys handed back mean throttling: AWS asks for a backoff before asking again
+                // (BatchGetItem API reference). Short, because the caller's whole read is 2.8 s.
+                tokio::time::sleep(UNPROCESSED_PAUSE * attempt as u32).await;
+            }
             let out = self
                 .client
                 .batch_get_item()

@@ -384,12 +384,12 @@ impl MemoryFlows {
         Self::default()
     }
 
-    pub fn set(&self, flow: &str, status: &str, last_run_message: Option<&str>) {
+    pub fn set(&self, flow: &str, status: &str, last_run_error: Option<&str>) {
         locked(&self.flows).insert(
             flow.to_string(),
             FlowState {
                 status: FlowStatus::from(status),
-                last_run_message: last_run_message.map(str::to_string),
+                last_run_error: last_run_error.map(str::to_string),
             },
         );
     }

@@ -13,7 +13,7 @@ use chrono::{DateTime, Days, NaiveDate, Timelike, Utc};
 use chrono_tz::Tz;
 use lambda_runtime::{service_fn, LambdaEvent};
 use serde::Serialize;
-use tracing::{error, info, warn};
+use tracing::{error, info, info_span, warn, Instrument};
 
 use crate::adapters::dynamodb::DynamoTable;
 use crate::calendar::{format_hhmm, parse_hhmm, weekday_code, WEEKDAYS};
@@ -111,8 +111,9 @@ const TIMEZONE_SK: &str = "TIMEZONE#default";
 
 /// How long the whole read (every BatchGetItem call) may take. Connect waits at most 8 seconds
 /// for the whole invocation, and a caller hears the silence; the SDK's own timeouts bound one
-/// call, not the calls for unprocessed keys after it.
-pub const READ_LIMIT: Duration = Duration::from_secs(3);
+/// call, not the calls for unprocessed keys after it. DESIGN promises the answer within 3 s of
+/// the invocation: 200 ms of that are kept for building and posting the answer.
+pub const READ_LIMIT: Duration = Duration::from_millis(2_800);
 
 /// Kept back from the invocation's deadline for answering after a read that gave up.
 const DEADLINE_MARGIN: Duration = Duration::from_millis(250);
@@ -164,6 +165,20 @@ impl<R: ConfigReader> Lookup<R> {
 
     /// Answers `input` at `now`, giving the configuration read at most `limit` (`read_limit`).
     pub async fn handle(
+        &self,
+        input: Input,
+        now: DateTime<Utc>,
+        limit: Duration,
+    ) -> Result<Answer, Infallible> {
+        // Every line below names the call it answers.
+        let span = info_span!(
+            "contact",
+            contact_id = input.contact_id.as_deref().unwrap_or("")
+        );
+        self.answer_for(input, now, limit).instrument(span).await
+    }
+
+    async fn answer_for(
         &self,
         input: Input,
         now: DateTime<Utc>,

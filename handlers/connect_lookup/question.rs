@@ -17,6 +17,8 @@ use crate::calendar::{normalise_region, parse_date, parse_hhmm, END_OF_DAY};
 pub struct Input {
     pub parameters: HashMap<String, String>,
     pub attributes: HashMap<String, String>,
+    /// The contact (call) the question is asked for: on every log line, to find the call.
+    pub contact_id: Option<String>,
 }
 
 impl From<ConnectEvent> for Input {
@@ -24,6 +26,7 @@ impl From<ConnectEvent> for Input {
         Input {
             parameters: event.details.parameters,
             attributes: event.details.contact_data.attributes,
+            contact_id: event.details.contact_data.contact_id,
         }
     }
 }
@@ -47,6 +50,9 @@ impl<'de> Deserialize<'de> for Input {
         Ok(Input {
             parameters: strings(&details["Parameters"]),
             attributes: strings(&details["ContactData"]["Attributes"]),
+            contact_id: details["ContactData"]["ContactId"]
+                .as_str()
+                .map(str::to_string),
         })
     }
 }
@@ -138,7 +144,15 @@ mod tests {
             full.parameters.get("region").map(String::as_str),
             Some("apac-nz")
         );
+        assert_eq!(
+            full.contact_id.as_deref(),
+            Some("5ca32fbd-8f92-46af-92a5-6b0f970f0efe")
+        );
         let bare = input(r#"{"Details":{"ContactData":{"Attributes":{"region":"EMEA-UK"}}}}"#);
+        assert_eq!(bare.contact_id, None);
+        let chat =
+            input(r#"{"Details":{"ContactData":{"ContactId":"c-1","Attributes":{"region":"x"}}}}"#);
+        assert_eq!(chat.contact_id.as_deref(), Some("c-1"));
         let q = read(&bare).unwrap();
         assert_eq!(q.region, "emea-uk");
         assert_eq!((q.date, q.time), (None, None));

@@ -19,9 +19,10 @@ pub enum Cause {
 }
 
 /// Needles in priority order, person-needing causes first. A needle is a phrase of whole words
-/// (lower case; letters, digits and `_` make a word); a word ending in `*` matches any word
-/// starting with it (`throttl*`: throttled, throttling). So `500` matches an HTTP status but not
-/// `5004` records, and `kms` a KMS error but not `bookmarks`.
+/// (lower case; letters, digits and `_` make a word, and CamelCase codes are split into theirs);
+/// a word ending in `*` matches any word starting with it (`throttl*`: throttled, throttling).
+/// So `kms` matches a KMS error but not `bookmarks`, and an HTTP status counts only where the
+/// text says it is one (`HTTP 503`, `Status Code: 500`), never a bare number such as a count.
 const PATTERNS: &[(Cause, &[&str])] = &[
     (
         Cause::TokenExpired,
@@ -48,11 +49,9 @@ const PATTERNS: &[(Cause, &[&str])] = &[
         Cause::DeletedResource,
         &[
             "connector profile",
-            "connectorprofile*",
             "event bus",
-            "eventbus*",
             "partner event source",
-            "resourcenotfound*",
+            "resource not found",
             "was deleted",
         ],
     ),
@@ -71,13 +70,7 @@ const PATTERNS: &[(Cause, &[&str])] = &[
     ),
     (
         Cause::AccessDenied,
-        &[
-            "access denied",
-            "accessdenied*",
-            "not authorized",
-            "kms",
-            "kmsaccessdenied*",
-        ],
+        &["access denied", "not authorized", "kms"],
     ),
     (
         Cause::Throttled,
@@ -87,35 +80,65 @@ const PATTERNS: &[(Cause, &[&str])] = &[
             "request_limit_exceeded",
             "request limit exceeded",
             "too many requests",
-            "toomanyrequests*",
             "limit exceeded",
             "unable_to_lock_row",
-            "429",
+            "http 429",
+            "status code 429",
         ],
     ),
     (
         Cause::ServerError,
         &[
-            "internal server error",
-            "internalserver*",
+            "internal server*",
             "service unavailable",
-            "serviceunavailable*",
             "bad gateway",
             "server_unavailable",
-            "500",
-            "502",
-            "503",
-            "504",
+            "http 500",
+            "http 502",
+            "http 503",
+            "http 504",
+            "status code 500",
+            "status code 502",
+            "status code 503",
+            "status code 504",
         ],
     ),
     (Cause::Timeout, &["timed out", "timeout*", "time out"]),
 ];
 
+/// The words of a text, lower case. Error codes written in CamelCase are split into their
+/// words (`SocketTimeoutException`: socket, timeout, exception; `KMSAccessDenied`: kms, access,
+/// denied), so a needle matches them as it matches the same words in prose.
 fn words(text: &str) -> Vec<String> {
     text.split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .filter(|w| !w.is_empty())
+        .flat_map(camel_parts)
         .map(str::to_lowercase)
         .collect()
+}
+
+/// `word` cut before each capital that starts a new word: after a lower-case letter or digit
+/// (`socketTimeout`), or at the end of a run of capitals (`KMSAccess`: `KMS`, `Access`).
+fn camel_parts(word: &str) -> Vec<&str> {
+    let chars: Vec<(usize, char)> = word.char_indices().collect();
+    let mut parts = Vec::new();
+    let mut start = 0;
+    for i in 1..chars.len() {
+        let (at, c) = chars[i];
+        let prev = chars[i - 1].1;
+        let next_lower = chars.get(i + 1).is_some_and(|(_, n)| n.is_lowercase());
+        let boundary = c.is_uppercase()
+            && (prev.is_lowercase()
+                || prev.is_ascii_digit()
+                || (prev.is_uppercase() && next_lower));
+        if boundary {
+            parts.push(&word[start..at]);
+            start = at;
+        }
+    }
+    if start < word.len() {
+        parts.push(&word[start..]);
+    }
+    parts
 }
 
 /// `needle`'s words appear consecutively in `haystack`.
@@ -201,7 +224,7 @@ mod tests {
     fn causes_from_real_looking_messages() {
         let cases = [
             (
-                "error-summary: invalid_grant: expired access/refresh token",
+                "error: invalid_grant: expired access/refresh token",
                 Cause::TokenExpired,
             ),
             (
@@ -234,6 +257,20 @@ mod tests {
                 Cause::ServerError,
             ),
             ("Read timed out", Cause::Timeout),
+            ("java.net.SocketTimeoutException: Read", Cause::Timeout),
+            ("GatewayTimeoutException", Cause::Timeout),
+            ("RequestThrottledException: slow down", Cause::Throttled),
+            ("TooManyRequestsException", Cause::Throttled),
+            (
+                "InternalServerException (Status Code: 500)",
+                Cause::ServerError,
+            ),
+            (
+                "ResourceNotFoundException: no such flow",
+                Cause::DeletedResource,
+            ),
+            ("KMSAccessDeniedException", Cause::AccessDenied),
+            ("AccessDeniedException", Cause::AccessDenied),
             ("Something odd happened", Cause::Unknown),
         ];
         for (text, cause) in cases {
@@ -248,7 +285,9 @@ mod tests {
             "Processed 1500 records",
             "Saved to bookmarks",
             "kmsx-like tokens",
-            "Mistimeout-free", // "mistimeout" is not "timeout"
+            "Mistimeout-free",           // "mistimeout" is not "timeout"
+            "error: 503 records failed", // a count, not an HTTP status
+            "429 rows were rejected",
         ] {
             assert_eq!(classify([text]), Cause::Unknown, "{text}");
         }
@@ -257,6 +296,23 @@ mod tests {
             classify(["KMS key is disabled"]),
             Cause::AccessDenied,
             "the whole word still counts"
+        );
+    }
+
+    #[test]
+    fn camel_case_codes_split_into_words() {
+        assert_eq!(
+            words("SocketTimeoutException KMSAccessDenied invalid_grant HTTP503"),
+            [
+                "socket",
+                "timeout",
+                "exception",
+                "kms",
+                "access",
+                "denied",
+                "invalid_grant",
+                "http503",
+            ]
         );
     }
 

@@ -27,15 +27,21 @@ pub struct AppFlowDetail {
     pub status: Option<String>,
     #[serde(default)]
     pub execution_id: Option<String>,
-    #[serde(default, deserialize_with = "text_or_number")]
-    pub num_of_records_failed: Option<String>,
+    /// "The number of records that could not be inserted into the destination" (AppFlow User
+    /// Guide, "Flow notifications": `num-of-record-failures`).
+    #[serde(
+        default,
+        rename = "num-of-record-failures",
+        deserialize_with = "text_or_number"
+    )]
+    pub num_of_record_failures: Option<String>,
     #[serde(flatten)]
     pub other: BTreeMap<String, Value>,
 }
 
 impl AppFlowDetail {
     pub fn records_failed(&self) -> Option<u64> {
-        self.num_of_records_failed.as_deref().and_then(count)
+        self.num_of_record_failures.as_deref().and_then(count)
     }
 
     /// The error-bearing fields AppFlow added (error summaries, deactivation reasons,
@@ -174,8 +180,8 @@ mod tests {
             "account": "123456789012", "time": "2026-11-27T10:00:00Z", "region": "eu-west-1",
             "resources": [], "detail": {
                 "flow-name": "sfbridge-dev-status", "status": RUN_FAILED,
-                "num-of-records-failed": "3", "end-time": "2026-11-27T09:59:59.941Z[UTC]",
-                "error-summary": "Request limit exceeded", "num-of-records-processed": "0"
+                "num-of-record-failures": "3", "end-time": "2026-11-27T09:59:59.941Z[UTC]",
+                "error": "Request limit exceeded", "num-of-records-processed": "0"
             }
         }));
         let Request::FlowEvent {
@@ -188,10 +194,7 @@ mod tests {
         assert_eq!(detail_type, RUN_REPORT);
         assert_eq!(detail.flow_name.as_deref(), Some("sfbridge-dev-status"));
         assert_eq!(detail.records_failed(), Some(3));
-        assert_eq!(
-            detail.evidence(),
-            vec!["error-summary: Request limit exceeded"]
-        );
+        assert_eq!(detail.evidence(), vec!["error: Request limit exceeded"]);
     }
 
     #[test]
@@ -260,7 +263,7 @@ mod tests {
         let r = Request::from_value(json!({
             "detail-type": RUN_REPORT, "source": "aws.appflow", "detail": {
                 "flow-name": "f", "status": RUN_FAILED,
-                "num-of-records-failed": 3, "num-of-records-processed": 0
+                "num-of-record-failures": 3, "num-of-records-processed": 0
             }
         }));
         let Request::FlowEvent { detail, .. } = r else {

@@ -372,7 +372,7 @@ impl<F: Flows, L: GuardLedger, T: Topic> FlowGuard<F, L, T> {
                 )
                 .await;
         };
-        if let Some(message) = &state.last_run_message {
+        if let Some(message) = &state.last_run_error {
             evidence.push(format!("last run: {message}"));
         }
         let cause = cause::classify(evidence.iter().map(String::as_str));
