@@ -12,7 +12,6 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
 use serde_json::Value;
 use support::runtime::LocalLambda;
 use tokio::net::TcpListener;
@@ -36,21 +35,9 @@ async fn silent_endpoint() -> String {
 /// times out and it retries), the others are answered after 400 ms with every key unprocessed.
 /// Each BatchGetItem then takes 1.4-2.4 s and succeeds, handing all the keys back.
 async fn busy_endpoint() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let endpoint = format!("http://{}", listener.local_addr().expect("addr"));
     let requests = Arc::new(AtomicUsize::new(0));
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            let requests = requests.clone();
-            tokio::spawn(async move {
-                let service = hyper::service::service_fn(move |req| busy(requests.clone(), req));
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), service)
-                    .await;
-            });
-        }
-    });
-    endpoint
+    let addr = support::http::serve(move |req| busy(requests.clone(), req)).await;
+    format!("http://{addr}")
 }
 
 async fn busy(

@@ -8,22 +8,9 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
-use tokio::net::TcpListener;
 
 pub async fn start() -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind stub");
-    let endpoint = format!("http://{}", listener.local_addr().expect("addr"));
-    tokio::spawn(async move {
-        while let Ok((stream, _)) = listener.accept().await {
-            tokio::spawn(async move {
-                let _ = hyper::server::conn::http1::Builder::new()
-                    .serve_connection(TokioIo::new(stream), hyper::service::service_fn(answer))
-                    .await;
-            });
-        }
-    });
-    endpoint
+    format!("http://{}", super::http::serve(answer).await)
 }
 
 async fn answer(req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {

@@ -4,6 +4,7 @@
 
 pub mod aws_stub;
 pub mod fake_appflow;
+pub mod http;
 pub mod logs;
 pub mod moto;
 pub mod queue;

@@ -14,9 +14,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
 use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
 use serde_json::Value;
-use tokio::net::TcpListener;
 use tokio::process::{Child, Command};
 use tokio::sync::{oneshot, Notify};
 
@@ -48,23 +46,9 @@ impl LocalLambda {
     /// Starts `binary` as the function `name` with `env` (and nothing else from this process
     /// but `PATH`), talking to a Runtime API on a free loopback port.
     pub async fn start(binary: &Path, name: &str, env: &[(&str, String)], log: &Path) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind runtime api");
-        let addr = listener.local_addr().expect("addr");
         let shared = Arc::new(Shared::default());
         let served = shared.clone();
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let shared = served.clone();
-                tokio::spawn(async move {
-                    let service = hyper::service::service_fn(move |req| route(shared.clone(), req));
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
+        let addr = super::http::serve(move |req| route(served.clone(), req)).await;
         let log_file = std::fs::File::create(log).expect("log file");
         let child = Command::new(binary)
             .env_clear()

@@ -22,7 +22,7 @@ use hyper::body::Incoming;
 use hyper::header::HeaderMap;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 pub struct Throttle {
     pub endpoint: String,
@@ -60,27 +60,14 @@ impl Answer {
 impl Throttle {
     /// Starts the proxy in front of `upstream` (`http://host:port`).
     pub async fn start(upstream: &str) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
-        let endpoint = format!("http://{}", listener.local_addr().expect("addr"));
         let upstream = upstream
             .trim_start_matches("http://")
             .trim_end_matches('/')
             .to_string();
         let state = Arc::new(State::default());
         let s = state.clone();
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let (upstream, s) = (upstream.clone(), s.clone());
-                tokio::spawn(async move {
-                    let service = hyper::service::service_fn(move |req| {
-                        handle(req, upstream.clone(), s.clone())
-                    });
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
+        let addr = super::http::serve(move |req| handle(req, upstream.clone(), s.clone())).await;
+        let endpoint = format!("http://{addr}");
         Throttle {
             endpoint,
             throttled: state.throttled.clone(),
