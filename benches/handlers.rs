@@ -56,6 +56,8 @@ fn main() {
             request_ttl_days: 90,
             tombstone_ttl_days: 30,
             dead_letter_queue_url: None,
+            sweep_prefix: sfbridge::ingest::DEFAULT_SWEEP_PREFIX.to_string(),
+            sweep_grace_minutes: 10,
         },
     );
     let event_json = |i: u32| {
@@ -92,6 +94,8 @@ fn main() {
             request_ttl_days: 90,
             tombstone_ttl_days: 30,
             dead_letter_queue_url: None,
+            sweep_prefix: sfbridge::ingest::DEFAULT_SWEEP_PREFIX.to_string(),
+            sweep_grace_minutes: 10,
         },
     );
     for (n, detail) in [

@@ -1,6 +1,8 @@
 //! The table's item shapes and keys (DESIGN.md "The table"). One table holds config items
-//! (`REGION#<region>` / `<TYPE>#<key>`) and request items (`REQUEST#<record_id>` /
-//! `EVENT#<event_id>`).
+//! (`REGION#<region>` / `<TYPE>#<key>`), request items (`REQUEST#<record_id>` /
+//! `EVENT#<event_id>`) and each record's claim (`RECORD#<record_id>` / `CLAIM`: one outcome per
+//! `Config_Request__c`, whatever event ids reach `ingest` for it), besides the markers and
+//! counters of `notify` and `flow-guard`.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
@@ -136,9 +138,62 @@ pub fn guard_sk(hour: &str) -> String {
     format!("HOUR#{hour}")
 }
 
-/// Whether a partition key is a request item's: the only items the stream handlers act on.
-pub fn is_request_pk(pk: &str) -> bool {
-    pk.starts_with("REQUEST#")
+/// Whether a key is a request item's: the only items the stream handlers act on.
+pub fn is_request_key(pk: &str, sk: &str) -> bool {
+    pk.starts_with("REQUEST#") && sk.starts_with("EVENT#")
+}
+
+/// The partition key of a record's claim. Salesforce writes the same Id in a 15-character
+/// (case-sensitive) and an 18-character (case-safe) form; the claim uses the 18-character one,
+/// so an event carrying one form and the catch-up the other still meet on one claim.
+pub fn claim_pk(record_id: &str) -> String {
+    format!("RECORD#{}", salesforce_id_18(record_id))
+}
+
+/// The sort key of every claim.
+pub const CLAIM_SK: &str = "CLAIM";
+
+/// The 18-character form of a Salesforce Id: the 15-character Id plus three characters that
+/// encode which of its letters are upper case (five letters per character). An 18-character
+/// Id, or anything else, is returned as given.
+pub fn salesforce_id_18(id: &str) -> String {
+    const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
+    if id.len() != 15 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return id.to_string();
+    }
+    let mut out = id.to_string();
+    for chunk in id.as_bytes().chunks(5) {
+        let bits = chunk
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.is_ascii_uppercase())
+            .fold(0usize, |acc, (i, _)| acc | 1 << i);
+        out.push(char::from(ALPHABET[bits]));
+    }
+    out
+}
+
+/// A record's claim: written in the same transaction as the record's first request item, only
+/// if absent, so a second event for the record (another event id: a republished event, the
+/// catch-up) is a duplicate. Its `ttl` is the request item's, so both go together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordClaim {
+    pub pk: String,
+    pub sk: String,
+    pub event_id: String,
+    pub ttl: i64,
+}
+
+impl RecordClaim {
+    /// The claim `request` makes on its record.
+    pub fn for_request(request: &RequestItem) -> Self {
+        Self {
+            pk: claim_pk(&request.record_id),
+            sk: CLAIM_SK.to_string(),
+            event_id: request.event_id.clone(),
+            ttl: request.ttl,
+        }
+    }
 }
 
 /// Event times are stored in one fixed-width UTC form, so comparing the strings (as DynamoDB's
@@ -286,6 +341,10 @@ mod tests {
         );
         assert_eq!(request_pk("a0B5g00000XyZab"), "REQUEST#a0B5g00000XyZab");
         assert_eq!(request_sk("e-1"), "EVENT#e-1");
+        assert!(is_request_key("REQUEST#a0B5g00000XyZab", "EVENT#e-1"));
+        assert!(!is_request_key("REQUEST#a0B5g00000XyZab", "CLAIM"));
+        assert!(!is_request_key("RECORD#a0B5g00000XyZabCDE", "CLAIM"));
+        assert!(!is_request_key("NOTIFY#a0B5g00000XyZab", "EVENT#e-1"));
     }
 
     #[test]
@@ -301,6 +360,16 @@ mod tests {
         assert_eq!(a, b);
         assert!(b < later);
         assert_eq!(a, "2026-05-19T11:23:51.000000000Z");
+    }
+
+    #[test]
+    fn a_15_character_id_claims_as_its_18_character_form() {
+        // Salesforce's documented example pair.
+        assert_eq!(salesforce_id_18("001A0000006Vm9r"), "001A0000006Vm9rIAC");
+        assert_eq!(claim_pk("001A0000006Vm9r"), claim_pk("001A0000006Vm9rIAC"));
+        assert_eq!(claim_pk("001A0000006Vm9rIAC"), "RECORD#001A0000006Vm9rIAC");
+        // Ids differing only in case are different records, and stay apart.
+        assert_ne!(claim_pk("001a0000006Vm9r"), claim_pk("001A0000006Vm9r"));
     }
 
     #[test]

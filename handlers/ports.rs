@@ -31,9 +31,10 @@ impl PortError {
 /// What `apply_change` did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ApplyOutcome {
-    /// Config item and request item written together.
+    /// Config item, request item and the record's claim written together.
     Applied,
-    /// The request item already exists: this event was handled before. Nothing changed.
+    /// The request item already exists (this event was handled before), or the record is
+    /// claimed (another event for it was). Nothing changed.
     Duplicate,
     /// The config item already holds a change at or after this one's (`event_time`,
     /// `event_id`). Nothing changed.
@@ -47,22 +48,28 @@ pub enum RecordOutcome {
     Duplicate,
 }
 
-/// The configuration table, as `ingest` needs it.
+/// The configuration table, as `ingest` needs it. Every write of a request item also claims
+/// its record (`model::RecordClaim`), in one transaction: a record gets one outcome.
 pub trait ConfigTable {
-    /// In one transaction: write `request` if no request item with its key exists, and write
+    /// In one transaction: write `request` and its record's claim if neither exists, and write
     /// `config` (an item or a tombstone) if the stored item is absent or strictly older in
-    /// (`event_time`, `event_id`) order. Either both are written or neither.
+    /// (`event_time`, `event_id`) order. All are written or none.
     fn apply_change(
         &self,
         config: &ConfigItem,
         request: &RequestItem,
     ) -> impl Future<Output = Result<ApplyOutcome, PortError>> + Send;
 
-    /// Write `request` alone, if no request item with its key exists.
+    /// Write `request` and its record's claim, if neither exists.
     fn record_request(
         &self,
         request: &RequestItem,
     ) -> impl Future<Output = Result<RecordOutcome, PortError>> + Send;
+
+    /// Whether any request item of the record exists: an outcome recorded before claims
+    /// existed has one but no claim (the catch-up asks).
+    fn has_requests(&self, record_id: &str)
+        -> impl Future<Output = Result<bool, PortError>> + Send;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

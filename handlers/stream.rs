@@ -30,11 +30,17 @@ pub fn inserted_request(record: &mut EventRecord) -> Result<Option<RequestItem>,
     if record.event_name != "INSERT" {
         return Ok(None);
     }
-    match record.change.new_image.get("pk") {
-        None => return Ok(None),
-        Some(AttributeValue::S(pk)) if model::is_request_pk(pk) => {}
-        Some(AttributeValue::S(_)) => return Ok(None),
-        Some(_) => return Err("new image has no readable pk: pk is not a string".into()),
+    // Only request items (`REQUEST#...` / `EVENT#...`): not claims, markers or config items.
+    let image = &record.change.new_image;
+    match (image.get("pk"), image.get("sk")) {
+        (Some(AttributeValue::S(pk)), Some(AttributeValue::S(sk))) => {
+            if !model::is_request_key(pk, sk) {
+                return Ok(None);
+            }
+        }
+        (None, _) => return Ok(None),
+        (Some(AttributeValue::S(pk)), _) if !pk.starts_with("REQUEST#") => return Ok(None),
+        _ => return Err("new image has no readable key: pk or sk is not a string".into()),
     }
     serde_dynamo::from_item(std::mem::take(&mut record.change.new_image))
         .map(Some)

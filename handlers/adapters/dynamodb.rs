@@ -10,13 +10,14 @@ use aws_sdk_dynamodb::Client;
 use std::collections::HashMap;
 
 use super::sdk_errors::{cancelled, port_error, Done};
-use crate::model::{ConfigItem, MarkerState, NotifyMarker, RequestItem};
+use crate::model::{ConfigItem, MarkerState, NotifyMarker, RecordClaim, RequestItem};
 use crate::ports::{
     ApplyOutcome, ClaimOutcome, ConfigReader, ConfigTable, GuardLedger, NotifyLedger, PortError,
     RecordOutcome,
 };
 
 /// Only a request item that does not exist yet may be written: this is the idempotency check.
+/// The record's claim is written on the same condition: one outcome per record.
 const REQUEST_IS_NEW: &str = "attribute_not_exists(pk)";
 /// A config item may be replaced only by a strictly later (`event_time`, `event_id`).
 /// `event_time` is fixed-width UTC, so string order is time order.
@@ -63,6 +64,7 @@ impl ConfigTable for DynamoTable {
         request: &RequestItem,
     ) -> Result<ApplyOutcome, PortError> {
         let request_put = put(&self.table, to_item(request)?, REQUEST_IS_NEW)?;
+        let claim_put = self.claim_put(request)?;
         let config_put = Put::builder()
             .table_name(&self.table)
             .set_item(Some(to_item(config)?))
@@ -86,44 +88,93 @@ impl ConfigTable for DynamoTable {
             .client
             .transact_write_items()
             .transact_items(TransactWriteItem::builder().put(request_put).build())
+            .transact_items(TransactWriteItem::builder().put(claim_put).build())
             .transact_items(TransactWriteItem::builder().put(config_put).build())
             .send()
             .await;
 
         match result {
             Ok(_) => Ok(ApplyOutcome::Applied),
-            Err(err) => {
-                if let Some(TransactWriteItemsError::TransactionCanceledException(cancel)) =
-                    err.as_service_error()
-                {
-                    let codes: Vec<&str> = cancel
-                        .cancellation_reasons()
-                        .iter()
-                        .map(|r| r.code().unwrap_or("None"))
-                        .collect();
-                    return match codes.as_slice() {
-                        ["ConditionalCheckFailed", ..] => Ok(ApplyOutcome::Duplicate),
-                        [_, "ConditionalCheckFailed"] => Ok(ApplyOutcome::Superseded),
-                        _ => Err(cancelled(&codes)),
-                    };
-                }
-                Err(port_error(&err))
-            }
+            Err(err) => match cancellation_codes(&err) {
+                // The event was handled before, or another event of the record was.
+                Some(codes) => match codes.as_slice() {
+                    ["ConditionalCheckFailed", ..] | [_, "ConditionalCheckFailed", _] => {
+                        Ok(ApplyOutcome::Duplicate)
+                    }
+                    [_, _, "ConditionalCheckFailed"] => Ok(ApplyOutcome::Superseded),
+                    _ => Err(cancelled(&codes)),
+                },
+                None => Err(port_error(&err)),
+            },
         }
     }
 
     async fn record_request(&self, request: &RequestItem) -> Result<RecordOutcome, PortError> {
-        let put = self
+        let request_put = put(&self.table, to_item(request)?, REQUEST_IS_NEW)?;
+        let claim_put = self.claim_put(request)?;
+        let result = self
             .client
-            .put_item()
+            .transact_write_items()
+            .transact_items(TransactWriteItem::builder().put(request_put).build())
+            .transact_items(TransactWriteItem::builder().put(claim_put).build())
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(RecordOutcome::Recorded),
+            Err(err) => match cancellation_codes(&err) {
+                Some(codes) if codes.contains(&"ConditionalCheckFailed") => {
+                    Ok(RecordOutcome::Duplicate)
+                }
+                Some(codes) => Err(cancelled(&codes)),
+                None => Err(port_error(&err)),
+            },
+        }
+    }
+
+    async fn has_requests(&self, record_id: &str) -> Result<bool, PortError> {
+        // One key, one item, nothing but the keys: the cheapest question DynamoDB answers.
+        let answer = self
+            .client
+            .query()
             .table_name(&self.table)
-            .set_item(Some(to_item(request)?))
-            .condition_expression(REQUEST_IS_NEW);
-        Ok(if conditional_put(put).await? {
-            RecordOutcome::Recorded
-        } else {
-            RecordOutcome::Duplicate
-        })
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(
+                ":pk",
+                AttributeValue::S(crate::model::request_pk(record_id)),
+            )
+            .projection_expression("pk")
+            .limit(1)
+            .send()
+            .await
+            .map_err(|e| port_error(&e))?;
+        Ok(answer.count() > 0)
+    }
+}
+
+impl DynamoTable {
+    /// The record's claim, written only if absent.
+    fn claim_put(&self, request: &RequestItem) -> Result<Put, PortError> {
+        put(
+            &self.table,
+            to_item(&RecordClaim::for_request(request))?,
+            REQUEST_IS_NEW,
+        )
+    }
+}
+
+/// The per-item codes of a cancelled transaction (`None`, "ConditionalCheckFailed", ...).
+fn cancellation_codes<R>(
+    err: &aws_sdk_dynamodb::error::SdkError<TransactWriteItemsError, R>,
+) -> Option<Vec<&str>> {
+    match err.as_service_error() {
+        Some(TransactWriteItemsError::TransactionCanceledException(cancel)) => Some(
+            cancel
+                .cancellation_reasons()
+                .iter()
+                .map(|r| r.code().unwrap_or("None"))
+                .collect(),
+        ),
+        _ => None,
     }
 }
 

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
-use crate::model::{ConfigItem, MarkerState, NotifyMarker, RequestItem};
+use crate::model::{ConfigItem, MarkerState, NotifyMarker, RecordClaim, RequestItem};
 use crate::ports::{
     ApplyOutcome, ClaimOutcome, ConfigReader, ConfigTable, DeadLetters, FlowState, FlowStatus,
     Flows, GuardLedger, Message, NotifyLedger, ObjectError, ObjectReader, ObjectWriter, PortError,
@@ -16,6 +16,7 @@ use crate::ports::{
 pub enum StoredItem {
     Config(ConfigItem),
     Request(RequestItem),
+    Claim(RecordClaim),
     Marker(NotifyMarker),
 }
 
@@ -98,8 +99,10 @@ impl ConfigTable for MemoryTable {
     ) -> Result<ApplyOutcome, PortError> {
         self.check_available()?;
         let mut items = self.lock();
+        let claim = RecordClaim::for_request(request);
         let request_key = (request.pk.clone(), request.sk.clone());
-        if items.contains_key(&request_key) {
+        let claim_key = (claim.pk.clone(), claim.sk.clone());
+        if items.contains_key(&request_key) || items.contains_key(&claim_key) {
             return Ok(ApplyOutcome::Duplicate);
         }
         let config_key = (config.pk.clone(), config.sk.clone());
@@ -109,6 +112,7 @@ impl ConfigTable for MemoryTable {
             }
         }
         items.insert(request_key, StoredItem::Request(request.clone()));
+        items.insert(claim_key, StoredItem::Claim(claim));
         items.insert(config_key, StoredItem::Config(config.clone()));
         Ok(ApplyOutcome::Applied)
     }
@@ -116,12 +120,43 @@ impl ConfigTable for MemoryTable {
     async fn record_request(&self, request: &RequestItem) -> Result<RecordOutcome, PortError> {
         self.check_available()?;
         let mut items = self.lock();
+        let claim = RecordClaim::for_request(request);
         let key = (request.pk.clone(), request.sk.clone());
-        if items.contains_key(&key) {
+        let claim_key = (claim.pk.clone(), claim.sk.clone());
+        if items.contains_key(&key) || items.contains_key(&claim_key) {
             return Ok(RecordOutcome::Duplicate);
         }
         items.insert(key, StoredItem::Request(request.clone()));
+        items.insert(claim_key, StoredItem::Claim(claim));
         Ok(RecordOutcome::Recorded)
+    }
+
+    async fn has_requests(&self, record_id: &str) -> Result<bool, PortError> {
+        self.check_available()?;
+        let pk = crate::model::request_pk(record_id);
+        Ok(self.lock().keys().any(|(p, _)| *p == pk))
+    }
+}
+
+impl MemoryTable {
+    /// A request item as one written before claims existed: no claim beside it.
+    pub fn insert_unclaimed_request(&self, request: RequestItem) {
+        self.lock().insert(
+            (request.pk.clone(), request.sk.clone()),
+            StoredItem::Request(request),
+        );
+    }
+
+    /// The claim on a record, if any.
+    pub fn claim(&self, record_id: &str) -> Option<RecordClaim> {
+        let key = (
+            crate::model::claim_pk(record_id),
+            crate::model::CLAIM_SK.to_string(),
+        );
+        match self.lock().get(&key) {
+            Some(StoredItem::Claim(c)) => Some(c.clone()),
+            _ => None,
+        }
     }
 }
 

@@ -8,6 +8,7 @@
 //! dead-letter queue an alarm watches. Transient AWS failures are `Retryable`; the transaction
 //! guarantees nothing was half-applied, so a retried event is applied once or is a duplicate.
 
+pub mod catch_up;
 pub mod event;
 pub mod pointer;
 pub mod queue;
@@ -36,6 +37,8 @@ use validate::{Change, Identity, Invalid};
 
 /// Salesforce platform events are at most 1 MB; AppFlow's object adds little around one.
 pub const MAX_POINTER_BYTES: u64 = 2 * 1024 * 1024;
+/// Where catch-up files arrive unless `SWEEP_PREFIX` says otherwise.
+pub const DEFAULT_SWEEP_PREFIX: &str = "sweep/";
 /// Request messages land in a Salesforce text field and an email; keep them readable.
 pub const MAX_OUTCOME_MESSAGE_CHARS: usize = 1000;
 
@@ -54,6 +57,11 @@ pub struct Settings {
     /// goes at once. Without it, such a message is reported as a batch-item failure and the
     /// queue's redrive policy moves it to the dead-letter queue after its receives.
     pub dead_letter_queue_url: Option<String>,
+    /// `SWEEP_PREFIX` (default `sweep/`): where in `LARGE_EVENT_BUCKET` catch-up files arrive.
+    pub sweep_prefix: String,
+    /// `SWEEP_GRACE_MINUTES` (default 10): how old a request must be before the catch-up
+    /// applies it; a younger one is left for the event path.
+    pub sweep_grace_minutes: u32,
 }
 
 impl Settings {
@@ -64,6 +72,11 @@ impl Settings {
             request_ttl_days: env.positive("REQUEST_RETENTION_DAYS", 90)?,
             tombstone_ttl_days: env.positive("TOMBSTONE_RETENTION_DAYS", 30)?,
             dead_letter_queue_url: env.optional("DEAD_LETTER_QUEUE_URL"),
+            sweep_prefix: env
+                .optional("SWEEP_PREFIX")
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(|| DEFAULT_SWEEP_PREFIX.to_string()),
+            sweep_grace_minutes: env.positive("SWEEP_GRACE_MINUTES", 10)?,
         })
     }
 }
@@ -83,7 +96,7 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    fn metric(self) -> Metric {
+    pub fn metric(self) -> Metric {
         match self {
             Outcome::Applied => Metric::Applied,
             Outcome::Invalid => Metric::Invalid,
@@ -235,8 +248,19 @@ impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters, R: Redelivery> Ingest<T, O
             .await
             .map_err(about_envelope)?;
         let identity = validate::identify(&detail, envelope_id).map_err(about_envelope)?;
-        // From here, a store failure carries the record's ids (attached where it happens).
-        match validate::validate(&detail, event.time) {
+        self.decide(identity, &detail, event.time, now).await
+    }
+
+    /// Validates an identified change and applies it, or records why not. From here, a store
+    /// failure carries the record's ids (attached where it happens).
+    async fn decide(
+        &self,
+        identity: Identity,
+        detail: &Detail,
+        event_time: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Result<Response, HandlerError> {
+        match validate::validate(detail, event_time) {
             Ok(change) => self.apply(identity, change, now).await,
             Err(invalid) => self.record_invalid(identity, invalid, now).await,
         }
@@ -267,17 +291,7 @@ impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters, R: Redelivery> Ingest<T, O
             .objects
             .get_bounded(&location.bucket, &location.key, MAX_POINTER_BYTES)
             .await
-            .map_err(|e| match e {
-                ObjectError::Transient(text) => {
-                    HandlerError::new(ErrorType::Retryable, format!("reading payload: {text}"))
-                }
-                ObjectError::Permanent(text) => {
-                    HandlerError::new(ErrorType::Internal, format!("reading payload: {text}"))
-                }
-                e @ (ObjectError::NotFound { .. } | ObjectError::TooLarge { .. }) => {
-                    reject(e.to_string())
-                }
-            })?;
+            .map_err(|e| object_error("reading payload", e))?;
         let payload: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
             reject(format!(
                 "payload s3://{}/{} is not JSON: {e}",
@@ -498,6 +512,22 @@ fn success_message(c: &Change) -> String {
         }
         (Action::Delete, ConfigType::Timezone) => {
             format!("Time zone removed for region {r}; UTC applies.")
+        }
+    }
+}
+
+/// An object store failure as the handler's error: a missing or oversized object can never be
+/// read (`Rejected`), an outage is retried.
+fn object_error(reading: &str, e: ObjectError) -> HandlerError {
+    match e {
+        ObjectError::Transient(text) => {
+            HandlerError::new(ErrorType::Retryable, format!("{reading}: {text}"))
+        }
+        ObjectError::Permanent(text) => {
+            HandlerError::new(ErrorType::Internal, format!("{reading}: {text}"))
+        }
+        e @ (ObjectError::NotFound { .. } | ObjectError::TooLarge { .. }) => {
+            HandlerError::rejected(e.to_string())
         }
     }
 }

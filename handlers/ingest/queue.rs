@@ -12,6 +12,9 @@ use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMe
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use tracing::info;
+
+use super::catch_up::{S3Notification, S3TestEvent};
 use super::{Detail, Ingest, Response};
 use crate::error::{ErrorType, HandlerError, Ids};
 use crate::metrics::{self, Ingest as Metric};
@@ -84,12 +87,29 @@ impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters, R: Redelivery> Ingest<T, O
         let body = message.body.as_deref().unwrap_or_default();
         let result = match serde_json::from_str::<EventBridgeEvent<Detail>>(body) {
             Ok(event) => self.handle(event, now).await.map(|_| ()),
-            Err(e) => {
-                metrics::count(Metric::Rejected);
-                Err(HandlerError::rejected(format!(
-                    "the message body is not an EventBridge event: {e}"
-                )))
-            }
+            // Not an event from the partner bus: S3 telling of a catch-up file, or nothing.
+            Err(e) => match S3Body::parse(body) {
+                Some(S3Body::Notification(notification)) => {
+                    self.catch_up(notification, now).await.inspect_err(|e| {
+                        if e.kind == ErrorType::Rejected {
+                            metrics::count(Metric::Rejected);
+                        }
+                    })
+                }
+                Some(S3Body::Test) => {
+                    info!(
+                        message_id = message.message_id.as_deref(),
+                        "ingest: S3's test message acknowledged and ignored"
+                    );
+                    Ok(())
+                }
+                None => {
+                    metrics::count(Metric::Rejected);
+                    Err(HandlerError::rejected(format!(
+                        "the message body is neither an EventBridge event ({e}) nor an S3 notification"
+                    )))
+                }
+            },
         };
         let Err(error) = result else {
             return true;
@@ -126,6 +146,24 @@ impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters, R: Redelivery> Ingest<T, O
         }
         error.log("ingest: failed; the message is retried through the queue");
         false
+    }
+}
+
+/// A queue message that is not an EventBridge event may be from S3.
+enum S3Body {
+    Notification(S3Notification),
+    Test,
+}
+
+impl S3Body {
+    fn parse(body: &str) -> Option<Self> {
+        if let Ok(notification) = serde_json::from_str::<S3Notification>(body) {
+            return Some(S3Body::Notification(notification));
+        }
+        serde_json::from_str::<S3TestEvent>(body)
+            .ok()
+            .filter(S3TestEvent::is_test)
+            .map(|_| S3Body::Test)
     }
 }
 

@@ -100,7 +100,7 @@ pub fn identify(detail: &Detail, envelope_id: Option<&str>) -> Result<Identity, 
     })
 }
 
-fn is_record_id(s: &str) -> bool {
+pub(crate) fn is_record_id(s: &str) -> bool {
     matches!(s.len(), 15 | 18) && s.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 

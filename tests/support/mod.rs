@@ -77,6 +77,8 @@ pub fn settings(table: &str) -> Settings {
         request_ttl_days: 90,
         tombstone_ttl_days: 30,
         dead_letter_queue_url: None,
+        sweep_prefix: sfbridge::ingest::DEFAULT_SWEEP_PREFIX.to_string(),
+        sweep_grace_minutes: 10,
     }
 }
 
