@@ -106,7 +106,7 @@ impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters, R: Redelivery> Ingest<T, O
                 None => {
                     metrics::count(Metric::Rejected);
                     Err(HandlerError::rejected(format!(
-                        "the message body is neither an EventBridge event ({e}) nor an S3 notification"
+                        "the message body is not an EventBridge event ({e}), nor an S3 notification"
                     )))
                 }
             },

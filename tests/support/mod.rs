@@ -161,6 +161,7 @@ macro_rules! ingest_scenarios {
             pointer_to_another_bucket_is_rejected,
             event_without_record_id_is_rejected_whole,
             table_unavailable_returns_retryable_and_writes_nothing,
+            a_second_event_for_a_record_is_a_duplicate,
         );
     };
     (@each $make:expr; $($name:ident),+ $(,)?) => {

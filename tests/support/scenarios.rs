@@ -14,6 +14,12 @@ const REC2: &str = "a0B5g00000XyZabCDE";
 const PK: &str = "REGION#emea-uk";
 const XMAS: &str = "HOLIDAY#2026-12-25";
 
+/// Another `Config_Request__c`: every change a user saves is its own record, and a record
+/// gets one outcome.
+fn rec(n: u8) -> String {
+    format!("a0B5g00000Rq{n:03}")
+}
+
 fn now() -> DateTime<Utc> {
     DateTime::parse_from_rfc3339("2026-11-27T10:00:00Z")
         .expect("time")
@@ -29,11 +35,11 @@ pub async fn add_of_each_config_type<W: World>(w: &W) {
             "2026-12-25",
             "Christmas Day",
         ),
-        json!({"Record_Id__c": REC, "Action__c": "ADD", "Region__c": "EMEA-UK",
+        json!({"Record_Id__c": rec(1), "Action__c": "ADD", "Region__c": "EMEA-UK",
                "Config_Type__c": "HOURS", "Config_Key__c": "mon",
                "Open_Time__c": "08:30", "Close_Time__c": "17:00", "EventUuid": "ev-o",
                "CreatedDate": "2026-11-01T09:00:01.000+0000"}),
-        json!({"Record_Id__c": REC, "Action__c": "add", "Region__c": "emea-uk",
+        json!({"Record_Id__c": rec(2), "Action__c": "add", "Region__c": "emea-uk",
                "Config_Type__c": "TIMEZONE", "Config_Key__c": "default",
                "Time_Zone__c": "Europe/London", "EventUuid": "ev-z",
                "CreatedDate": "2026-11-01T10:00:02+01:00"}),
@@ -67,8 +73,10 @@ pub async fn add_of_each_config_type<W: World>(w: &W) {
     assert_eq!(z.tz.as_deref(), Some("Europe/London"));
     assert_eq!(z.event_time, "2026-11-01T09:00:02.000000000Z");
 
+    assert_eq!(w.requests(&rec(1)).await.len(), 1);
+    assert_eq!(w.requests(&rec(2)).await.len(), 1);
     let requests = w.requests(REC).await;
-    assert_eq!(requests.len(), 3);
+    assert_eq!(requests.len(), 1);
     let holiday_request = requests
         .iter()
         .find(|r| r.event_id == "ev-h")
@@ -86,7 +94,8 @@ pub async fn add_of_each_config_type<W: World>(w: &W) {
     );
     assert_eq!(holiday_request.processed_at, "2026-11-27T10:00:00.000Z");
     assert_eq!(holiday_request.ttl, now().timestamp() + 90 * 86_400);
-    assert_eq!(w.item_count().await, 6);
+    // Three config items, three request items, three claims.
+    assert_eq!(w.item_count().await, 9);
 }
 
 pub async fn delete_leaves_a_tombstone_that_blocks_older_adds<W: World>(w: &W) {
@@ -99,7 +108,7 @@ pub async fn delete_leaves_a_tombstone_that_blocks_older_adds<W: World>(w: &W) {
     );
     let delete = with(
         add.clone(),
-        json!({"Action__c": "DELETE", "EventUuid": "ev-2", "CreatedDate": "2026-11-02T09:00:00Z", "-Name__c": null}),
+        json!({"Record_Id__c": rec(1), "Action__c": "DELETE", "EventUuid": "ev-2", "CreatedDate": "2026-11-02T09:00:00Z", "-Name__c": null}),
     );
     for detail in [add.clone(), delete] {
         let r = w
@@ -118,7 +127,7 @@ pub async fn delete_leaves_a_tombstone_that_blocks_older_adds<W: World>(w: &W) {
     // A late redelivery of an older ADD (a different event, made before the delete).
     let late = with(
         add,
-        json!({"EventUuid": "ev-0", "CreatedDate": "2026-10-31T09:00:00Z"}),
+        json!({"Record_Id__c": rec(2), "EventUuid": "ev-0", "CreatedDate": "2026-10-31T09:00:00Z"}),
     );
     let r = w
         .ingest()
@@ -155,7 +164,8 @@ pub async fn same_event_twice_writes_once<W: World>(w: &W) {
     assert_eq!(second.status, None);
     assert_eq!(w.requests(REC).await.len(), 1);
     assert_eq!(w.config(PK, XMAS).await, before, "config unchanged");
-    assert_eq!(w.item_count().await, 2);
+    // The config item, the request item and the record's claim.
+    assert_eq!(w.item_count().await, 3);
 
     // Without an EventUuid, the EventBridge id is the event id.
     let no_uuid = || {
@@ -242,14 +252,14 @@ pub async fn older_event_after_newer_is_superseded<W: World>(w: &W) {
 
     // Same instant written with another offset: the event id breaks the tie.
     let tie_low = holiday(
-        REC2,
+        &rec(3),
         "ev-a",
         "2026-11-02T11:00:00+02:00",
         "2026-12-25",
         "Tie low",
     );
     let tie_high = holiday(
-        REC2,
+        &rec(4),
         "ev-z",
         "2026-11-02T09:00:00.000Z",
         "2026-12-25",
@@ -317,10 +327,10 @@ pub async fn invalid_requests_fail_naming_the_field<W: World>(w: &W) {
             "Name__c is a list",
         ),
     ];
-    for (uuid, change, expected) in &cases {
+    for (n, (uuid, change, expected)) in (1..).zip(&cases) {
         let detail = with(
             with(base.clone(), change.clone()),
-            json!({"EventUuid": uuid}),
+            json!({"EventUuid": uuid, "Record_Id__c": rec(n)}),
         );
         let r = w
             .ingest()
@@ -331,8 +341,12 @@ pub async fn invalid_requests_fail_naming_the_field<W: World>(w: &W) {
         assert_eq!(r.status, Some(Status::Fail));
         assert!(r.message.contains(expected), "{uuid}: {}", r.message);
     }
-    let reqs = w.requests(REC).await;
-    assert_eq!(reqs.len(), cases.len());
+    let mut reqs = Vec::new();
+    for n in (1..).take(cases.len()) {
+        let of_record = w.requests(&rec(n)).await;
+        assert_eq!(of_record.len(), 1, "one outcome for record {n}");
+        reqs.extend(of_record);
+    }
     for req in &reqs {
         assert_eq!(req.status, Status::Fail);
         assert!(
@@ -348,7 +362,74 @@ pub async fn invalid_requests_fail_naming_the_field<W: World>(w: &W) {
     assert_eq!(missing.region, None);
     assert_eq!(missing.action, Some(Action::Add));
     assert_eq!(w.config(PK, XMAS).await, None, "nothing applied");
-    assert_eq!(w.item_count().await, cases.len());
+    // A request item and a claim per record.
+    assert_eq!(w.item_count().await, 2 * cases.len());
+}
+
+/// One record, one outcome: another event id for a record that has an outcome (a republished
+/// event, the catch-up's) is a duplicate and writes nothing, whatever that outcome was.
+pub async fn a_second_event_for_a_record_is_a_duplicate<W: World>(w: &W) {
+    let first = holiday(
+        REC,
+        "ev-1",
+        "2026-11-01T09:00:00Z",
+        "2026-12-25",
+        "Christmas Day",
+    );
+    let r = w
+        .ingest()
+        .handle(
+            envelope("eb-1", "2026-11-01T09:00:00Z", first.clone()),
+            now(),
+        )
+        .await
+        .expect("first");
+    assert_eq!(r.outcome, Outcome::Applied);
+    let republished = with(
+        first,
+        json!({"EventUuid": "ev-again", "CreatedDate": "2026-11-01T09:05:00Z", "Name__c": "Xmas"}),
+    );
+    let r = w
+        .ingest()
+        .handle(envelope("eb-2", "2026-11-01T09:05:00Z", republished), now())
+        .await
+        .expect("second");
+    assert_eq!(r.outcome, Outcome::Duplicate, "{r:?}");
+    assert_eq!(r.status, None);
+    assert_eq!(w.requests(REC).await.len(), 1);
+    assert_eq!(
+        w.config(PK, XMAS).await.expect("item").name.as_deref(),
+        Some("Christmas Day"),
+        "the second event changed nothing"
+    );
+
+    // A record whose outcome was a Fail is claimed too.
+    let invalid = with(
+        holiday(REC2, "ev-bad", "2026-11-01T09:00:00Z", "2026-02-30", "Nope"),
+        json!({}),
+    );
+    let r = w
+        .ingest()
+        .handle(
+            envelope("eb-3", "2026-11-01T09:00:00Z", invalid.clone()),
+            now(),
+        )
+        .await
+        .expect("invalid");
+    assert_eq!(r.outcome, Outcome::Invalid);
+    let fixed = with(
+        invalid,
+        json!({"EventUuid": "ev-fixed", "Config_Key__c": "2026-12-26"}),
+    );
+    let r = w
+        .ingest()
+        .handle(envelope("eb-4", "2026-11-01T09:00:00Z", fixed), now())
+        .await
+        .expect("fixed");
+    assert_eq!(r.outcome, Outcome::Duplicate, "{r:?}");
+    assert_eq!(w.requests(REC2).await.len(), 1);
+    assert_eq!(w.config(PK, "HOLIDAY#2026-12-26").await, None);
+    assert_eq!(w.item_count().await, 5);
 }
 
 pub async fn pointer_payload_from_the_allowed_bucket_is_applied<W: World>(w: &W) {
