@@ -105,6 +105,61 @@ pub async fn create_bucket(client: &aws_sdk_s3::Client, name: &str) {
         .expect("create bucket in moto");
 }
 
+/// As Terraform configures the inbound bucket: objects created under `prefix` are announced
+/// to the ingest queue. moto sends S3's `s3:TestEvent` to the queue at once, as S3 does.
+pub async fn notify_queue_of_sweep_files(
+    client: &aws_sdk_s3::Client,
+    bucket: &str,
+    queue_arn: &str,
+    prefix: &str,
+) {
+    use aws_sdk_s3::types::{
+        Event, FilterRule, FilterRuleName, NotificationConfiguration,
+        NotificationConfigurationFilter, QueueConfiguration, S3KeyFilter,
+    };
+    let filter = NotificationConfigurationFilter::builder()
+        .key(
+            S3KeyFilter::builder()
+                .filter_rules(
+                    FilterRule::builder()
+                        .name(FilterRuleName::Prefix)
+                        .value(prefix)
+                        .build(),
+                )
+                .build(),
+        )
+        .build();
+    let queue = QueueConfiguration::builder()
+        .id("catch-up-files")
+        .queue_arn(queue_arn)
+        .events(Event::S3ObjectCreated)
+        .filter(filter)
+        .build()
+        .expect("queue configuration");
+    client
+        .put_bucket_notification_configuration()
+        .bucket(bucket)
+        .notification_configuration(
+            NotificationConfiguration::builder()
+                .queue_configurations(queue)
+                .build(),
+        )
+        .send()
+        .await
+        .expect("bucket notification in moto");
+}
+
+pub async fn put_object(client: &aws_sdk_s3::Client, bucket: &str, key: &str, body: &str) {
+    client
+        .put_object()
+        .bucket(bucket)
+        .key(key)
+        .body(body.as_bytes().to_vec().into())
+        .send()
+        .await
+        .expect("put object in moto");
+}
+
 pub struct MotoWorld {
     config: SdkConfig,
     dynamodb: aws_sdk_dynamodb::Client,

@@ -6,7 +6,10 @@
 //! EventBridge envelope, sent to the ingest queue, a real SQS queue in moto with its
 //! dead-letter queue), Lambda's SQS poller (batches to `ingest`, `batchItemFailures`
 //! redelivered), DynamoDB throttling (a proxy, for one delivery), Lambda's
-//! stream poller (batches to `status-csv` and `notify`, honouring batch-item failures),
+//! stream poller (batches to `status-csv` and `notify`, honouring batch-item failures), an
+//! outage of the event flow and the sweep flow that catches up (records without a status
+//! written to the inbound bucket as AppFlow writes JSON; S3's notification to the ingest
+//! queue is moto's own),
 //! AppFlow's scheduled S3 -> Salesforce flow (incremental, upserting into a local STAND-IN for
 //! `Config_Request__c`: a JSON file, not Salesforce), and Amazon Connect (questions to
 //! `connect-lookup`).
@@ -22,7 +25,8 @@ use aws_config::SdkConfig;
 use serde_json::{json, Value};
 
 use super::moto::{
-    create_bucket, create_table, drain, s3_client, sdk_config, topic_with_queue, unique,
+    create_bucket, create_table, drain, notify_queue_of_sweep_files, put_object, s3_client,
+    sdk_config, topic_with_queue, unique,
 };
 use super::queue::{self, IngestQueue};
 use super::runtime::LocalLambda;
@@ -45,6 +49,15 @@ pub const DELIVERIES: [&str; 10] = [
     "08-invalid-date.json",
     "09-no-record-id.json",
 ];
+
+/// Saved in Salesforce while the event flow is down: its event is dropped, the catch-up
+/// applies it, and the event, delivered late after all, is a duplicate.
+pub const OUTAGE: &str = "10-holiday-new-years-eve-outage.json";
+/// When the outage request was saved: older than `SWEEP_GRACE_MINUTES` (10) by the time the
+/// sweep runs.
+pub const OUTAGE_MINUTES_AGO: i64 = 20;
+/// Where the sweep flow writes (`SWEEP_PREFIX`, `<prefix><flow>/<execution id>/<file>`).
+pub const SWEEP_PREFIX: &str = "sweep/";
 
 /// The columns AppFlow's scheduled flow maps onto `Config_Request__c` (DESIGN.md).
 pub const CSV_COLUMNS: [&str; 5] = [
@@ -71,6 +84,10 @@ pub fn questions() -> Vec<(&'static str, Value)> {
             json!({"region": "emea-uk", "date": "2027-01-08", "time": "19:30"}),
         ),
         ("now", json!({"region": "emea-uk"})),
+        (
+            "New Year's Eve, 10:00",
+            json!({"region": "emea-uk", "date": "2026-12-31", "time": "10:00"}),
+        ),
     ]
 }
 
@@ -91,6 +108,9 @@ pub struct Report {
     pub ingest: Vec<(String, Vec<String>)>,
     /// The ingest dead-letter queue at the end: (body, `reason`).
     pub dead_letters: Vec<(String, Option<String>)>,
+    /// The catch-up file: its key, and per line (record id, whether it was caught up).
+    pub sweep_key: String,
+    pub sweep_lines: Vec<String>,
     /// Transactions the throttling proxy refused.
     pub throttled: u32,
     /// What the functions counted (their EMF records): handler -> metric -> sum.
@@ -191,6 +211,8 @@ pub async fn run(opts: &Options) -> Result<Report, String> {
     };
     let log = |name: &str| opts.work_dir.join(format!("{name}.log"));
     let queue = IngestQueue::create(&config).await;
+    let s3 = s3_client(&config);
+    notify_queue_of_sweep_files(&s3, &names.large_bucket, &queue.arn, SWEEP_PREFIX).await;
     let throttle = Throttle::start(&opts.endpoint).await;
     let mut ingest = LocalLambda::start(
         &opts.binary,
@@ -239,60 +261,42 @@ pub async fn run(opts: &Options) -> Result<Report, String> {
     ));
 
     let mut report = Report::default();
+    t.line(format!(
+        "== inbound bucket: objects under {SWEEP_PREFIX} are announced to the ingest queue (S3 sends its s3:TestEvent first)"
+    ));
+    let before = queue::emf_records(&log("ingest")).len();
+    while let Some(poll) = queue.poll(&mut ingest).await? {
+        t.line(format!(
+            "  {} message(s): ingest acknowledged them, counted {:?}",
+            poll.messages,
+            queue::totals(&queue::emf_records(&log("ingest"))[before..])
+        ));
+    }
+
     t.line("== Amazon Connect, before any change");
     report.before = ask(&mut connect, &mut t).await?;
 
     t.line("== Salesforce -> AppFlow -> EventBridge -> rule -> ingest queue (SQS) -> ingest (batch-item failures)");
+    // The Salesforce stand-in's records as saved (Id -> fields), for the catch-up.
+    let saved_at = chrono::Utc::now();
+    let mut saved: BTreeMap<String, Value> = BTreeMap::new();
     for (n, file) in DELIVERIES.iter().enumerate() {
-        let text =
-            std::fs::read_to_string(events_dir().join(file)).map_err(|e| format!("{file}: {e}"))?;
-        let detail: Value = serde_json::from_str(&text).map_err(|e| format!("{file}: {e}"))?;
-        let envelope = json!({
-            "version": "0",
-            "id": format!("demo-eventbridge-{n}"),
-            "detail-type": "Config_Change__e",
-            "source": "aws.partner/appflow/salesforce.com/123456789012/sfbridge-demo-events",
-            "account": "123456789012",
-            "time": chrono::Utc::now().to_rfc3339(),
-            "region": "us-east-1",
-            "resources": [],
-            "detail": detail,
-        });
-        queue.send(&envelope.to_string()).await;
+        let detail = read_event(file)?;
+        if let Some(record) = as_saved_record(&detail, saved_at) {
+            saved.insert(
+                record["Id"].as_str().unwrap_or_default().to_string(),
+                record,
+            );
+        }
+        queue
+            .send(&envelope(&format!("demo-eventbridge-{n}"), &detail).to_string())
+            .await;
         if *file == THROTTLED {
             // More than the SDK's 3 attempts: this invocation fails the message.
             throttle.throttle_next(3);
             t.line("  (DynamoDB throttles the next 3 transactions)");
         }
-        let mut outcomes = Vec::new();
-        for _ in 0..queue::MAX_RECEIVES {
-            let before = queue::emf_records(&log("ingest")).len();
-            let Some(poll) = queue.poll(&mut ingest).await? else {
-                break;
-            };
-            let counted: Vec<String> = queue::emf_records(&log("ingest"))[before..]
-                .iter()
-                .flat_map(|r| queue::totals(std::slice::from_ref(r)).into_keys())
-                .collect();
-            let counted = counted.join("+");
-            t.line(format!(
-                "  {file:<36} receive #{} -> {counted:<10} {}",
-                poll.receives.join(","),
-                if poll.listed.is_empty() {
-                    "deleted from the queue".to_string()
-                } else {
-                    format!(
-                        "listed in batchItemFailures ({} of {}): redelivered",
-                        poll.listed.len(),
-                        poll.messages
-                    )
-                }
-            ));
-            outcomes.push(counted);
-            if poll.listed.is_empty() {
-                break;
-            }
-        }
+        let outcomes = poll_once_each(&queue, &mut ingest, &log("ingest"), &mut t, file).await?;
         report.ingest.push((file.to_string(), outcomes));
     }
     report.throttled = throttle.throttled.load(std::sync::atomic::Ordering::SeqCst);
@@ -306,6 +310,56 @@ pub async fn run(opts: &Options) -> Result<Report, String> {
             reason.as_deref().unwrap_or("(none)")
         ));
     }
+
+    t.line(format!(
+        "== outage: the event flow is down; {OUTAGE} is saved in Salesforce {OUTAGE_MINUTES_AGO} minutes ago and its event is lost"
+    ));
+    let lost = read_event(OUTAGE)?;
+    let outage_saved = chrono::Utc::now() - chrono::Duration::minutes(OUTAGE_MINUTES_AGO);
+    if let Some(record) = as_saved_record(&lost, outage_saved) {
+        saved.insert(
+            record["Id"].as_str().unwrap_or_default().to_string(),
+            record,
+        );
+    }
+
+    t.line("== catch-up: the sweep flow copies every record without a status to the inbound bucket (JSON lines, as AppFlow writes); S3 notifies the ingest queue");
+    // No record has a status yet: the scheduled upsert below has not run.
+    let lines: Vec<String> = saved.values().map(Value::to_string).collect();
+    report.sweep_key = format!(
+        "{SWEEP_PREFIX}sfbridge-demo-sweep/{}/part-00000",
+        unique("run")
+    );
+    put_object(
+        &s3,
+        &names.large_bucket,
+        &report.sweep_key,
+        &(lines.join("\n") + "\n"),
+    )
+    .await;
+    t.line(format!(
+        "  s3://{}/{}: {} records without a status",
+        names.large_bucket,
+        report.sweep_key,
+        lines.len()
+    ));
+    let logged_before = log_lines(&log("ingest")).len();
+    let outcomes =
+        poll_once_each(&queue, &mut ingest, &log("ingest"), &mut t, "sweep file").await?;
+    report.ingest.push(("sweep file".to_string(), outcomes));
+    report.sweep_lines = caught_up_lines(&log_lines(&log("ingest"))[logged_before..]);
+    for line in &report.sweep_lines {
+        t.line(format!("    {line}"));
+    }
+
+    t.line(format!(
+        "== the event flow is back: {OUTAGE}'s event arrives late, after the catch-up"
+    ));
+    queue
+        .send(&envelope("demo-eventbridge-late", &lost).to_string())
+        .await;
+    let outcomes = poll_once_each(&queue, &mut ingest, &log("ingest"), &mut t, OUTAGE).await?;
+    report.ingest.push((format!("{OUTAGE} (late)"), outcomes));
 
     t.line("== DynamoDB stream -> status-csv and notify (Lambda's poller, batch-item failures honoured)");
     let dynamodb = aws_sdk_dynamodb::Client::new(&config);
@@ -378,6 +432,127 @@ pub async fn run(opts: &Options) -> Result<Report, String> {
     ));
     report.trace = t.lines;
     Ok(report)
+}
+
+fn read_event(file: &str) -> Result<Value, String> {
+    let text =
+        std::fs::read_to_string(events_dir().join(file)).map_err(|e| format!("{file}: {e}"))?;
+    serde_json::from_str(&text).map_err(|e| format!("{file}: {e}"))
+}
+
+/// The EventBridge envelope AppFlow's partner source puts around a detail.
+fn envelope(id: &str, detail: &Value) -> Value {
+    json!({
+        "version": "0",
+        "id": id,
+        "detail-type": "Config_Change__e",
+        "source": "aws.partner/appflow/salesforce.com/123456789012/sfbridge-demo-events",
+        "account": "123456789012",
+        "time": chrono::Utc::now().to_rfc3339(),
+        "region": "us-east-1",
+        "resources": [],
+        "detail": detail,
+    })
+}
+
+/// The `Config_Request__c` behind an event, as the sweep flow writes it: `Id`, `CreatedDate`
+/// in Salesforce's REST form, and the request fields (`null` when empty). `None` for an event
+/// that names no record.
+fn as_saved_record(detail: &Value, saved_at: chrono::DateTime<chrono::Utc>) -> Option<Value> {
+    let id = detail["Record_Id__c"].as_str()?;
+    let mut record = json!({
+        "Id": id,
+        "CreatedDate": saved_at.format("%Y-%m-%dT%H:%M:%S%.3f+0000").to_string(),
+    });
+    for field in [
+        "Action__c",
+        "Region__c",
+        "Config_Type__c",
+        "Config_Key__c",
+        "Name__c",
+        "Message__c",
+        "Open_Time__c",
+        "Close_Time__c",
+        "Time_Zone__c",
+        "Requested_By__c",
+    ] {
+        record[field] = detail.get(field).cloned().unwrap_or(Value::Null);
+    }
+    Some(record)
+}
+
+/// Lambda's SQS poller until the message is gone: per invocation, what `ingest` counted.
+async fn poll_once_each(
+    queue: &IngestQueue,
+    ingest: &mut LocalLambda,
+    log: &Path,
+    t: &mut Tracer,
+    label: &str,
+) -> Result<Vec<String>, String> {
+    let mut outcomes = Vec::new();
+    for _ in 0..queue::MAX_RECEIVES {
+        let before = queue::emf_records(log).len();
+        let Some(poll) = queue.poll(ingest).await? else {
+            break;
+        };
+        let counted = queue::totals(&queue::emf_records(log)[before..])
+            .iter()
+            .map(|(metric, n)| {
+                if *n == 1 {
+                    metric.clone()
+                } else {
+                    format!("{metric}x{n}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("+");
+        t.line(format!(
+            "  {label:<36} receive #{} -> {counted:<10} {}",
+            poll.receives.join(","),
+            if poll.listed.is_empty() {
+                "deleted from the queue".to_string()
+            } else {
+                format!(
+                    "listed in batchItemFailures ({} of {}): redelivered",
+                    poll.listed.len(),
+                    poll.messages
+                )
+            }
+        ));
+        outcomes.push(counted);
+        if poll.listed.is_empty() {
+            break;
+        }
+    }
+    Ok(outcomes)
+}
+
+/// A function's JSON log lines so far.
+fn log_lines(log: &Path) -> Vec<Value> {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    text.lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .collect()
+}
+
+/// What `ingest` logged about each catch-up line: "<record id>: <verdict>".
+fn caught_up_lines(logged: &[Value]) -> Vec<String> {
+    logged
+        .iter()
+        .filter_map(|l| {
+            let message = l["fields"]["message"].as_str()?;
+            let verdict = if message.contains("caught up") {
+                format!("caught up ({})", short(&l["fields"]["outcome"]))
+            } else if message.contains("left for the event path") {
+                "left for the event path (younger than the grace period)".to_string()
+            } else if message.contains("already handled") {
+                "duplicate".to_string()
+            } else {
+                return None;
+            };
+            Some(format!("{}: {verdict}", short(&l["fields"]["record_id"])))
+        })
+        .collect()
 }
 
 /// Delivers a batch as Lambda does with `ReportBatchItemFailures`: on failures, again from the
@@ -578,6 +753,9 @@ pub fn check(report: &Report) -> Vec<String> {
         "Superseded",
         "Invalid",
         "Rejected",
+        // The catch-up applies the lost request; its late event is then a duplicate.
+        "Applied+CaughtUp",
+        "Duplicate",
     ];
     expect(
         outcomes == expected,
@@ -613,14 +791,16 @@ pub fn check(report: &Report) -> Vec<String> {
             .unwrap_or(0)
     };
     for (handler, metric, n) in [
-        ("ingest", "Applied", 6),
-        ("ingest", "Duplicate", 1),
+        ("ingest", "Applied", 7),
+        ("ingest", "Duplicate", 2),
+        ("ingest", "CaughtUp", 1),
+        ("ingest", "SweepLineSkipped", 0),
         ("ingest", "Superseded", 1),
         ("ingest", "Invalid", 1),
         ("ingest", "Rejected", 1),
         ("ingest", "Retried", 1),
-        ("status-csv", "CsvWritten", 8),
-        ("notify", "Sent", 8),
+        ("status-csv", "CsvWritten", 9),
+        ("notify", "Sent", 9),
         ("connect-lookup", "UnknownRegion", questions().len() as u64),
         ("connect-lookup", "Ok", questions().len() as u64),
     ] {
@@ -650,10 +830,36 @@ pub fn check(report: &Report) -> Vec<String> {
             .unwrap_or_default()
     };
     expect(
-        report.records.len() == 8,
+        report.records.len() == 9,
         format!(
-            "{} Salesforce records updated, expected 8",
+            "{} Salesforce records updated, expected 9",
             report.records.len()
+        ),
+    );
+    let lost = "a0B5g00000Dm010";
+    expect(
+        status(lost) == "Success" && message(lost).contains("New Year's Eve"),
+        format!(
+            "the request lost in the outage shows {:?} {:?}, expected Success",
+            status(lost),
+            message(lost)
+        ),
+    );
+    let caught: Vec<&String> = report
+        .sweep_lines
+        .iter()
+        .filter(|l| l.contains("caught up"))
+        .collect();
+    let left = report
+        .sweep_lines
+        .iter()
+        .filter(|l| l.contains("left for the event path"))
+        .count();
+    expect(
+        caught.len() == 1 && caught[0].starts_with(lost) && left == 8,
+        format!(
+            "catch-up lines {:?}: expected {lost} caught up and the 8 records saved just now left for the event path",
+            report.sweep_lines
         ),
     );
     for n in 1..=6 {
@@ -681,9 +887,9 @@ pub fn check(report: &Report) -> Vec<String> {
     );
 
     expect(
-        report.emails.len() == 8,
+        report.emails.len() == 9,
         format!(
-            "{} emails, expected 8 (one per request, none for the duplicate)",
+            "{} emails, expected 9 (one per request, none for the duplicates)",
             report.emails.len()
         ),
     );
@@ -733,6 +939,11 @@ pub fn check(report: &Report) -> Vec<String> {
     expect(
         answer(after, "now", "timezone") == "Europe/London",
         "the time zone is not Europe/London".into(),
+    );
+    expect(
+        answer(after, "New Year's Eve, 10:00", "isHoliday") == "true"
+            && answer(after, "New Year's Eve, 10:00", "holidayName") == "New Year's Eve",
+        "New Year's Eve (lost in the outage, caught up) is not a holiday".into(),
     );
     problems
 }
