@@ -251,3 +251,81 @@ async fn the_success_message_quotes_user_text_plainly() {
         "no backslash escapes: {message}"
     );
 }
+
+/// An S3 notification of one object created, as S3 sends it to the ingest queue.
+fn s3_notification(bucket: &str, encoded_key: &str) -> String {
+    json!({"Records": [{
+        "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "eu-west-1",
+        "eventTime": "2026-11-30T09:00:00.000Z", "eventName": "ObjectCreated:Put",
+        "s3": {"s3SchemaVersion": "1.0", "configurationId": "catch-up-files",
+               "bucket": {"name": bucket, "arn": format!("arn:aws:s3:::{bucket}")},
+               "object": {"key": encoded_key, "size": 1, "eTag": "0"}}
+    }]})
+    .to_string()
+}
+
+fn sweep_line(id: &str, date: &str) -> String {
+    json!({"Id": id, "CreatedDate": "2026-11-30T08:00:00.000+0000", "Action__c": "ADD",
+           "Region__c": "emea-uk", "Config_Type__c": "HOLIDAY", "Config_Key__c": date,
+           "Name__c": "A day off"})
+    .to_string()
+}
+
+#[tokio::test]
+async fn a_catch_up_file_that_meets_an_outage_is_retried_and_applies_each_line_once() {
+    let ingest = ingest(true);
+    let (first, second) = ("a0B5g00000SwAAA", "a0B5g00000SwBBB");
+    // S3 encodes the key in the notification as a form does: the space arrives as `+`.
+    ingest.objects().put(
+        support::LARGE_BUCKET,
+        "sweep/sfbridge-dev-sweep/run 1/part-0",
+        format!(
+            "{}\n{}\n",
+            sweep_line(first, "2026-12-24"),
+            sweep_line(second, "2026-12-31")
+        ),
+    );
+    let note = s3_notification(
+        support::LARGE_BUCKET,
+        "sweep/sfbridge-dev-sweep/run+1/part-0",
+    );
+    // The first line's two calls go through; the second line's first call is throttled.
+    ingest.table().fail_after(2, 1);
+    let (listed, counts) = run(&ingest, batch(&[("m1", note.clone())])).await;
+    assert_eq!(listed, vec!["m1".to_string()], "the file is retried");
+    assert_eq!(counts.get(Metric::CaughtUp), 1);
+    assert_eq!(counts.get(Metric::Retried), 1);
+    assert_eq!(ingest.table().requests().len(), 1);
+
+    // The queue delivers it again: the first line is a duplicate, the second is applied.
+    let (listed, counts) = run(&ingest, batch(&[("m1", note)])).await;
+    assert!(listed.is_empty(), "{listed:?}");
+    assert_eq!(counts.get(Metric::Duplicate), 1);
+    assert_eq!(counts.get(Metric::Applied), 1);
+    assert_eq!(counts.get(Metric::CaughtUp), 1);
+    let records: Vec<String> = ingest
+        .table()
+        .requests()
+        .into_iter()
+        .map(|r| r.event_id)
+        .collect();
+    assert_eq!(
+        records,
+        vec![format!("sweep-{first}"), format!("sweep-{second}")]
+    );
+    assert!(ingest.dead_letters().unwrap().sent().is_empty());
+}
+
+#[tokio::test]
+async fn s3s_test_message_is_acknowledged_and_ignored() {
+    let ingest = ingest(true);
+    let test = json!({"Service": "Amazon S3", "Event": "s3:TestEvent",
+                      "Time": "2026-11-30T09:00:00.000Z", "Bucket": support::LARGE_BUCKET,
+                      "RequestId": "R", "HostId": "H"})
+    .to_string();
+    let (listed, counts) = run(&ingest, batch(&[("m1", test)])).await;
+    assert!(listed.is_empty());
+    assert_eq!(counts.get(Metric::Rejected), 0);
+    assert!(ingest.dead_letters().unwrap().sent().is_empty());
+    assert!(ingest.table().is_empty());
+}

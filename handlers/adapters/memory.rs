@@ -28,8 +28,10 @@ pub struct MemoryTable {
     /// flow-guard counters: (flow, hour) -> (reactivations, alert kinds claimed).
     guard: Mutex<BTreeMap<Key, GuardEntry>>,
     unavailable: Outage,
-    /// Calls still to fail transiently (one throttled call at a time).
+    /// Calls still to fail transiently (one throttled call at a time)...
     failing: AtomicU32,
+    /// ...once this many more calls have gone through.
+    passing: AtomicU32,
 }
 
 impl MemoryTable {
@@ -49,14 +51,25 @@ impl MemoryTable {
 
     /// The next `calls` calls fail with a transient error and change nothing.
     pub fn fail_next(&self, calls: u32) {
+        self.fail_after(0, calls);
+    }
+
+    /// After `ok` more calls go through, the next `calls` fail transiently.
+    pub fn fail_after(&self, ok: u32, calls: u32) {
+        self.passing.store(ok, Ordering::SeqCst);
         self.failing.store(calls, Ordering::SeqCst);
     }
 
     fn check_available(&self) -> Result<(), PortError> {
-        let throttled = self
-            .failing
+        let passed = self
+            .passing
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
             .is_ok();
+        let throttled = !passed
+            && self
+                .failing
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                .is_ok();
         if throttled {
             return Err(PortError::Transient(
                 "memory table throttled this call".into(),
