@@ -1,4 +1,5 @@
-//! The one log line per failure of a queue batch, with its business ids. Its own test binary:
+//! The one log line per failure of a queue batch, with its business ids, and the catch-up's
+//! lines per file and line. Its own test binary:
 //! tracing caches a log call site's interest process-wide, and a test capturing logs while
 //! other tests of the same binary log without a subscriber can see nothing.
 mod support;
@@ -46,5 +47,51 @@ async fn each_failure_is_logged_once_with_its_business_ids() {
             && !errors[1].contains("record_id"),
         "{}",
         errors[1]
+    );
+}
+
+/// A catch-up file: the line that could not be read names its file, line number and reason;
+/// the caught-up line names its record; the file ends with one summary line.
+#[tokio::test]
+async fn catch_up_lines_are_logged_with_their_file_and_line() {
+    let (logs, _guard) = support::logs::capture();
+    let ingest = ingest(true);
+    let key = "sweep/sfbridge-dev-sweep/run-1/part-0";
+    let good = json!({"Id": "a0B5g00000SwAAA", "CreatedDate": "2026-11-30T08:00:00.000+0000",
+                      "Action__c": "ADD", "Region__c": "emea-uk", "Config_Type__c": "HOLIDAY",
+                      "Config_Key__c": "2026-12-24", "Name__c": "Eve"});
+    ingest.objects().put(
+        support::LARGE_BUCKET,
+        key,
+        format!("{good}\n{{\"Id\": 7}}\n"),
+    );
+    let note = json!({"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
+        "s3": {"bucket": {"name": support::LARGE_BUCKET}, "object": {"key": key}}}]});
+    let (listed, _) = run(&ingest, batch(&[("m1", note.to_string())])).await;
+    assert!(listed.is_empty());
+    let text = logs.text();
+    let warnings: Vec<&str> = text.lines().filter(|l| l.contains("WARN")).collect();
+    assert_eq!(warnings.len(), 2, "{text}");
+    assert!(
+        warnings[0].contains("caught up")
+            && warnings[0].contains("record_id=a0B5g00000SwAAA")
+            && warnings[0].contains("line=1")
+            && warnings[0].contains(key),
+        "{}",
+        warnings[0]
+    );
+    assert!(
+        warnings[1].contains("cannot be read")
+            && warnings[1].contains("line=2")
+            && warnings[1].contains("Id is a number")
+            && warnings[1].contains(key),
+        "{}",
+        warnings[1]
+    );
+    assert!(
+        text.lines().any(|l| l.contains("catch-up file read")
+            && l.contains("caught_up=1")
+            && l.contains("skipped=1")),
+        "{text}"
     );
 }
