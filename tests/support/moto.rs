@@ -234,14 +234,7 @@ impl World for MotoWorld {
     }
 
     async fn put_object(&self, bucket: &str, key: &str, body: &str) {
-        self.s3
-            .put_object()
-            .bucket(bucket)
-            .key(key)
-            .body(body.as_bytes().to_vec().into())
-            .send()
-            .await
-            .expect("put object in moto");
+        put_object(&self.s3, bucket, key, body).await;
     }
 
     async fn requests(&self, record_id: &str) -> Vec<RequestItem> {
