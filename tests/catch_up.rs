@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{Duration, Utc};
 use serde_json::{json, Value};
+use sfbridge::model;
 use support::moto::{
     create_bucket, create_table, endpoint, notify_queue_of_sweep_files, put_object, s3_client,
     sdk_config, unique,
@@ -73,6 +74,11 @@ impl Bench {
         let counted = bench.deliver().await;
         assert!(counted.is_empty(), "the test message counted {counted:?}");
         assert!(bench.queue.dead_letters().await.is_empty());
+        let log = std::fs::read_to_string(bench.log()).expect("log");
+        assert!(
+            log.contains("S3's test message acknowledged"),
+            "no test message arrived:\n{log}"
+        );
         bench
     }
 
@@ -97,7 +103,7 @@ impl Bench {
 
     /// A catch-up file, as the sweep flow writes one: JSON lines under `sweep/`.
     async fn sweep(&self, key: &str, lines: &[String]) {
-        put_object(&self.s3, &self.bucket, key, &(lines.join("\n") + "\n")).await;
+        put_object(&self.s3, &self.bucket, key, &support::sweep::file(lines)).await;
     }
 
     /// The request items of a record: (event id, status).
@@ -146,19 +152,9 @@ fn text(item: &std::collections::HashMap<String, AttributeValue>, name: &str) ->
         .unwrap_or_default()
 }
 
-/// A `Config_Request__c` line as AppFlow writes it (REST API form: `+0000`, `null`s), created
-/// `minutes_ago`.
+/// A `Config_Request__c` line as AppFlow writes it, created `minutes_ago`.
 fn line(id: &str, minutes_ago: i64, date: &str, name: &str) -> String {
-    let created = Utc::now() - Duration::minutes(minutes_ago);
-    json!({
-        "Id": id,
-        "CreatedDate": created.format("%Y-%m-%dT%H:%M:%S%.3f+0000").to_string(),
-        "Action__c": "ADD", "Region__c": "emea-uk", "Config_Type__c": "HOLIDAY",
-        "Config_Key__c": date, "Name__c": name, "Message__c": null,
-        "Open_Time__c": null, "Close_Time__c": null, "Time_Zone__c": null,
-        "Requested_By__c": "ana@example.com",
-    })
-    .to_string()
+    support::sweep::line(id, Utc::now() - Duration::minutes(minutes_ago), date, name)
 }
 
 fn count(totals: &BTreeMap<String, u64>, metric: &str) -> u64 {
@@ -168,12 +164,17 @@ fn count(totals: &BTreeMap<String, u64>, metric: &str) -> u64 {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_catch_up_file_applies_old_requests_once_and_leaves_young_ones() {
     let mut b = Bench::new("sfbridge-catch-up").await;
-    let (old, young, invalid) = ("a0B5g00000CuOld", "a0B5g00000CuYng", "a0B5g00000CuBad");
+    // AppFlow writes the 18-character Id.
+    let (old, young, invalid) = (
+        "a0B5g00000CuOldAAA",
+        "a0B5g00000CuYngAAA",
+        "a0B5g00000CuBadAAA",
+    );
     let key = "sweep/sfbridge-dev-sweep/run-1/part-00000";
     let file = [
         line(old, 60, "2026-12-31", "New Year's Eve"),
         line(young, 2, "2027-01-01", "New Year's Day"),
-        "{\"Id\": \"a0B5g00000CuTrn\", \"CreatedDate\": ".to_string(),
+        "{\"Id\": \"a0B5g00000CuTrnAAA\", \"CreatedDate\": ".to_string(),
         line(invalid, 30, "2026-02-30", "No such day"),
         line("not-an-id", 60, "2026-12-24", "Christmas Eve"),
     ];
@@ -267,13 +268,14 @@ async fn a_catch_up_file_applies_old_requests_once_and_leaves_young_ones() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_catch_up_of_a_request_the_event_path_applied_is_a_duplicate() {
     let mut b = Bench::new("sfbridge-catch-up-dup").await;
+    // The event carries the 15-character Id, AppFlow's line the 18-character one.
     let applied = "a0B5g00000CuEvt";
     let event = support::holiday(applied, "ev-1", "2026-11-30T09:00:00Z", "2026-12-24", "Eve");
     b.send_event(&event).await;
     assert_eq!(count(&b.deliver().await, "Applied"), 1);
 
     // A request handled before claims existed: its request item alone.
-    let legacy = "a0B5g00000CuOld";
+    let legacy = "a0B5g00000CuOldAAA";
     b.dynamodb
         .put_item()
         .table_name(&b.table)
@@ -285,18 +287,31 @@ async fn the_catch_up_of_a_request_the_event_path_applied_is_a_duplicate() {
         .send()
         .await
         .expect("legacy request item");
+    // A record whose claim alone is there (its request item was written by another event id
+    // between the catch-up's question and its transaction): the claim decides.
+    let claimed = "a0B5g00000CuClmAAA";
+    b.dynamodb
+        .put_item()
+        .table_name(&b.table)
+        .item("pk", AttributeValue::S(format!("RECORD#{claimed}")))
+        .item("sk", AttributeValue::S("CLAIM".into()))
+        .item("event_id", AttributeValue::S("racing-event".into()))
+        .send()
+        .await
+        .expect("claim");
     let items = b.item_count().await;
 
     b.sweep(
         "sweep/sfbridge-dev-sweep/run-2/part-00000",
         &[
-            line(applied, 60, "2026-12-24", "Eve"),
+            line(&model::salesforce_id_18(applied), 60, "2026-12-24", "Eve"),
             line(legacy, 60, "2026-12-30", "Old"),
+            line(claimed, 60, "2026-12-29", "Claimed"),
         ],
     )
     .await;
     let counted = b.deliver().await;
-    assert_eq!(count(&counted, "Duplicate"), 2, "{counted:?}");
+    assert_eq!(count(&counted, "Duplicate"), 3, "{counted:?}");
     assert_eq!(count(&counted, "CaughtUp"), 0, "{counted:?}");
     assert_eq!(b.item_count().await, items, "nothing written");
     assert_eq!(b.requests(applied).await.len(), 1);
@@ -306,22 +321,13 @@ async fn the_catch_up_of_a_request_the_event_path_applied_is_a_duplicate() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_notification_for_another_bucket_or_prefix_is_never_reportable() {
     let mut b = Bench::new("sfbridge-catch-up-foreign").await;
-    let notification = |bucket: &str, key: &str, event: &str| {
-        json!({"Records": [{
-            "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "us-east-1",
-            "eventTime": "2026-11-30T09:00:00.000Z", "eventName": event,
-            "s3": {"s3SchemaVersion": "1.0", "configurationId": "catch-up-files",
-                   "bucket": {"name": bucket, "arn": format!("arn:aws:s3:::{bucket}")},
-                   "object": {"key": key, "size": 10, "eTag": "0"}}
-        }]})
-        .to_string()
-    };
+    use support::sweep::notification;
     // What each would read, were it read: a line that would be applied.
     put_object(
         &b.s3,
         &b.bucket,
         "events/file.json",
-        &line("a0B5g00000CuFgn", 60, "2026-12-24", "Eve"),
+        &line("a0B5g00000CuFgnAAA", 60, "2026-12-24", "Eve"),
     )
     .await;
     let bodies = [

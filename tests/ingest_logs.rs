@@ -57,24 +57,22 @@ async fn catch_up_lines_are_logged_with_their_file_and_line() {
     let (logs, _guard) = support::logs::capture();
     let ingest = ingest(true);
     let key = "sweep/sfbridge-dev-sweep/run-1/part-0";
-    let good = json!({"Id": "a0B5g00000SwAAA", "CreatedDate": "2026-11-30T08:00:00.000+0000",
-                      "Action__c": "ADD", "Region__c": "emea-uk", "Config_Type__c": "HOLIDAY",
-                      "Config_Key__c": "2026-12-24", "Name__c": "Eve"});
+    let old = now() - chrono::Duration::hours(1);
+    let good = support::sweep::line("a0B5g00000SwAAAAAA", old, "2026-12-24", "Eve");
     ingest.objects().put(
         support::LARGE_BUCKET,
         key,
-        format!("{good}\n{{\"Id\": 7}}\n"),
+        support::sweep::file(&[good, "{\"Id\": 7}".to_string()]),
     );
-    let note = json!({"Records": [{"eventSource": "aws:s3", "eventName": "ObjectCreated:Put",
-        "s3": {"bucket": {"name": support::LARGE_BUCKET}, "object": {"key": key}}}]});
-    let (listed, _) = run(&ingest, batch(&[("m1", note.to_string())])).await;
+    let note = support::sweep::notification(support::LARGE_BUCKET, key, "ObjectCreated:Put");
+    let (listed, _) = run(&ingest, batch(&[("m1", note)])).await;
     assert!(listed.is_empty());
     let text = logs.text();
     let warnings: Vec<&str> = text.lines().filter(|l| l.contains("WARN")).collect();
     assert_eq!(warnings.len(), 2, "{text}");
     assert!(
         warnings[0].contains("caught up")
-            && warnings[0].contains("record_id=a0B5g00000SwAAA")
+            && warnings[0].contains("record_id=a0B5g00000SwAAAAAA")
             && warnings[0].contains("line=1")
             && warnings[0].contains(key),
         "{}",

@@ -9,7 +9,7 @@ use sfbridge::ingest::Outcome;
 use sfbridge::metrics::{self, Ingest as Metric};
 use sfbridge::model;
 use support::queue_fakes::*;
-use support::{holiday, with};
+use support::{holiday, sweep, with};
 
 #[tokio::test]
 async fn only_retryable_messages_are_listed_and_unreportable_ones_are_dead_lettered() {
@@ -152,7 +152,7 @@ async fn one_eventbridge_event_invoked_directly_still_answers_its_outcome_or_err
     let ingest = ingest(true);
     let direct: Invocation =
         serde_json::from_value(rule_event("eb-1", christmas("a0B5g00000AAAAA", "u1"))).unwrap();
-    let (answer, counts) = metrics::measure::<Metric, _>(ingest.invoke(direct, now())).await;
+    let (answer, counts) = metrics::measure::<Metric, _>(ingest.invoke(direct, now(), None)).await;
     match answer {
         Ok(Answer::Direct(response)) => assert_eq!(response.outcome, Outcome::Applied),
         other => panic!("expected the outcome, got {other:?}"),
@@ -163,7 +163,8 @@ async fn one_eventbridge_event_invoked_directly_still_answers_its_outcome_or_err
         with(christmas("x", "u2"), json!({"-Record_Id__c": null})),
     ))
     .unwrap();
-    let (answer, counts) = metrics::measure::<Metric, _>(ingest.invoke(rejected, now())).await;
+    let (answer, counts) =
+        metrics::measure::<Metric, _>(ingest.invoke(rejected, now(), None)).await;
     let error = answer.expect_err("a direct event that can never be reported is an error");
     assert_eq!(error.kind.as_str(), "Rejected");
     assert_eq!(error.ids.event_id.as_deref(), Some("eb-2"));
@@ -176,7 +177,7 @@ async fn one_eventbridge_event_invoked_directly_still_answers_its_outcome_or_err
     // The answer serialises as the outcome, exactly as before the queue.
     let direct: Invocation =
         serde_json::from_value(rule_event("eb-3", christmas("a0B5g00000CCCCC", "u3"))).unwrap();
-    let answer = ingest.invoke(direct, now()).await.unwrap();
+    let answer = ingest.invoke(direct, now(), None).await.unwrap();
     let json = serde_json::to_value(&answer).unwrap();
     assert_eq!(json["outcome"], "applied");
     assert_eq!(json["record_id"], "a0B5g00000CCCCC");
@@ -252,45 +253,31 @@ async fn the_success_message_quotes_user_text_plainly() {
     );
 }
 
-/// An S3 notification of one object created, as S3 sends it to the ingest queue.
-fn s3_notification(bucket: &str, encoded_key: &str) -> String {
-    json!({"Records": [{
-        "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "eu-west-1",
-        "eventTime": "2026-11-30T09:00:00.000Z", "eventName": "ObjectCreated:Put",
-        "s3": {"s3SchemaVersion": "1.0", "configurationId": "catch-up-files",
-               "bucket": {"name": bucket, "arn": format!("arn:aws:s3:::{bucket}")},
-               "object": {"key": encoded_key, "size": 1, "eTag": "0"}}
-    }]})
-    .to_string()
-}
-
-fn sweep_line(id: &str, date: &str) -> String {
-    json!({"Id": id, "CreatedDate": "2026-11-30T08:00:00.000+0000", "Action__c": "ADD",
-           "Region__c": "emea-uk", "Config_Type__c": "HOLIDAY", "Config_Key__c": date,
-           "Name__c": "A day off"})
-    .to_string()
+fn old(minutes: i64) -> chrono::DateTime<chrono::Utc> {
+    now() - chrono::Duration::minutes(minutes)
 }
 
 #[tokio::test]
 async fn a_catch_up_file_that_meets_an_outage_is_retried_and_applies_each_line_once() {
     let ingest = ingest(true);
-    let (first, second) = ("a0B5g00000SwAAA", "a0B5g00000SwBBB");
+    let (first, second) = ("a0B5g00000SwAAAAAA", "a0B5g00000SwBBBAAA");
     // S3 encodes the key in the notification as a form does: the space arrives as `+`.
     ingest.objects().put(
         support::LARGE_BUCKET,
         "sweep/sfbridge-dev-sweep/run 1/part-0",
-        format!(
-            "{}\n{}\n",
-            sweep_line(first, "2026-12-24"),
-            sweep_line(second, "2026-12-31")
-        ),
+        sweep::file(&[
+            sweep::line(first, old(60), "2026-12-24", "Eve"),
+            sweep::line(second, old(60), "2026-12-31", "New Year's Eve"),
+        ]),
     );
-    let note = s3_notification(
+    let note = sweep::notification(
         support::LARGE_BUCKET,
         "sweep/sfbridge-dev-sweep/run+1/part-0",
+        "ObjectCreated:Put",
     );
-    // The first line's two calls go through; the second line's first call is throttled.
-    ingest.table().fail_after(2, 1);
+    // The first line's calls go through (two queries, a transaction); the second line's
+    // first call is throttled.
+    ingest.table().fail_after(3, 1);
     let (listed, counts) = run(&ingest, batch(&[("m1", note.clone())])).await;
     assert_eq!(listed, vec!["m1".to_string()], "the file is retried");
     assert_eq!(counts.get(Metric::CaughtUp), 1);
@@ -317,15 +304,118 @@ async fn a_catch_up_file_that_meets_an_outage_is_retried_and_applies_each_line_o
 }
 
 #[tokio::test]
-async fn s3s_test_message_is_acknowledged_and_ignored() {
+async fn a_catch_up_file_stops_before_the_invocations_deadline_and_is_retried() {
+    let ingest = ingest(true);
+    let key = "sweep/sfbridge-dev-sweep/run-1/part-0";
+    ingest.objects().put(
+        support::LARGE_BUCKET,
+        key,
+        sweep::file(&[sweep::line(
+            "a0B5g00000SwAAAAAA",
+            old(60),
+            "2026-12-24",
+            "Eve",
+        )]),
+    );
+    let note = sweep::notification(support::LARGE_BUCKET, key, "ObjectCreated:Put");
+    // Less than the time a line may need is left.
+    let deadline = chrono::Utc::now() + chrono::Duration::seconds(2);
+    let (listed, counts) = run_until(&ingest, batch(&[("m1", note.clone())]), Some(deadline)).await;
+    assert_eq!(listed, vec!["m1".to_string()]);
+    assert_eq!(counts.get(Metric::Retried), 1);
+    assert!(ingest.table().is_empty(), "nothing started");
+    let later = chrono::Utc::now() + chrono::Duration::seconds(60);
+    let (listed, counts) = run_until(&ingest, batch(&[("m1", note)]), Some(later)).await;
+    assert!(listed.is_empty());
+    assert_eq!(counts.get(Metric::CaughtUp), 1);
+}
+
+#[tokio::test]
+async fn a_catch_up_line_older_than_the_retentions_is_recorded_as_fail_not_applied() {
+    let ingest = ingest(true);
+    let key = "sweep/sfbridge-dev-sweep/run-1/part-0";
+    let record = "a0B5g00000SwOLDAAA";
+    // Tombstones live 30 days: a change saved 40 days ago could resurrect a deleted holiday.
+    ingest.objects().put(
+        support::LARGE_BUCKET,
+        key,
+        sweep::file(&[sweep::line(record, old(40 * 24 * 60), "2026-12-24", "Eve")]),
+    );
+    let note = sweep::notification(support::LARGE_BUCKET, key, "ObjectCreated:Put");
+    let (listed, counts) = run(&ingest, batch(&[("m1", note)])).await;
+    assert!(listed.is_empty());
+    assert_eq!(counts.get(Metric::Invalid), 1);
+    assert_eq!(counts.get(Metric::CaughtUp), 1);
+    assert_eq!(counts.get(Metric::Applied), 0);
+    let requests = ingest.table().requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].status, model::Status::Fail);
+    assert!(
+        requests[0].message.contains("more than 29 days ago"),
+        "{}",
+        requests[0].message
+    );
+    assert_eq!(
+        ingest
+            .table()
+            .config("REGION#emea-uk", "HOLIDAY#2026-12-24"),
+        None
+    );
+}
+
+#[tokio::test]
+async fn a_record_handled_before_claims_existed_is_a_duplicate_for_the_catch_up_in_either_id_form()
+{
+    let ingest = ingest(true);
+    // Outcomes recorded before claims existed, one under each form of the Id.
+    for (stored, swept) in [
+        ("a0B5g00000Sw001AAA", "a0B5g00000Sw001AAA"),
+        ("a0B5g00000Sw002", "a0B5g00000Sw002AAA"),
+    ] {
+        let request = model::RequestItem {
+            pk: model::request_pk(stored),
+            sk: model::request_sk("before-claims"),
+            record_id: stored.into(),
+            event_id: "before-claims".into(),
+            action: None,
+            region: None,
+            config_type: None,
+            config_key: None,
+            status: model::Status::Success,
+            message: "done".into(),
+            processed_at: "2026-11-01T09:00:00.000Z".into(),
+            requested_by: None,
+            ttl: 1,
+        };
+        ingest.table().insert_unclaimed_request(request);
+        let key = format!("sweep/f/run/{swept}");
+        ingest.objects().put(
+            support::LARGE_BUCKET,
+            &key,
+            sweep::file(&[sweep::line(swept, old(60), "2026-12-24", "Eve")]),
+        );
+        let note = sweep::notification(support::LARGE_BUCKET, &key, "ObjectCreated:Put");
+        let (listed, counts) = run(&ingest, batch(&[("m1", note)])).await;
+        assert!(listed.is_empty());
+        assert_eq!(counts.get(Metric::Duplicate), 1, "{stored}");
+        assert_eq!(counts.get(Metric::CaughtUp), 0, "{stored}");
+    }
+    assert_eq!(ingest.table().requests().len(), 2, "nothing new");
+}
+
+#[tokio::test]
+async fn s3s_test_message_is_acknowledged_and_an_empty_notification_is_not() {
     let ingest = ingest(true);
     let test = json!({"Service": "Amazon S3", "Event": "s3:TestEvent",
                       "Time": "2026-11-30T09:00:00.000Z", "Bucket": support::LARGE_BUCKET,
                       "RequestId": "R", "HostId": "H"})
     .to_string();
-    let (listed, counts) = run(&ingest, batch(&[("m1", test)])).await;
+    let empty = json!({"Records": []}).to_string();
+    let (listed, counts) = run(&ingest, batch(&[("m1", test), ("m2", empty.clone())])).await;
     assert!(listed.is_empty());
-    assert_eq!(counts.get(Metric::Rejected), 0);
-    assert!(ingest.dead_letters().unwrap().sent().is_empty());
+    assert_eq!(counts.get(Metric::Rejected), 1, "the empty one");
+    let dead = ingest.dead_letters().unwrap().sent();
+    assert_eq!(dead.len(), 1);
+    assert_eq!(dead[0].0, empty);
     assert!(ingest.table().is_empty());
 }

@@ -63,8 +63,7 @@ impl ConfigTable for DynamoTable {
         config: &ConfigItem,
         request: &RequestItem,
     ) -> Result<ApplyOutcome, PortError> {
-        let request_put = put(&self.table, to_item(request)?, REQUEST_IS_NEW)?;
-        let claim_put = self.claim_put(request)?;
+        let [request_put, claim_put] = self.request_and_claim(request)?;
         let config_put = Put::builder()
             .table_name(&self.table)
             .set_item(Some(to_item(config)?))
@@ -87,8 +86,8 @@ impl ConfigTable for DynamoTable {
         let result = self
             .client
             .transact_write_items()
-            .transact_items(TransactWriteItem::builder().put(request_put).build())
-            .transact_items(TransactWriteItem::builder().put(claim_put).build())
+            .transact_items(request_put)
+            .transact_items(claim_put)
             .transact_items(TransactWriteItem::builder().put(config_put).build())
             .send()
             .await;
@@ -110,13 +109,10 @@ impl ConfigTable for DynamoTable {
     }
 
     async fn record_request(&self, request: &RequestItem) -> Result<RecordOutcome, PortError> {
-        let request_put = put(&self.table, to_item(request)?, REQUEST_IS_NEW)?;
-        let claim_put = self.claim_put(request)?;
         let result = self
             .client
             .transact_write_items()
-            .transact_items(TransactWriteItem::builder().put(request_put).build())
-            .transact_items(TransactWriteItem::builder().put(claim_put).build())
+            .set_transact_items(Some(self.request_and_claim(request)?.to_vec()))
             .send()
             .await;
         match result {
@@ -152,13 +148,18 @@ impl ConfigTable for DynamoTable {
 }
 
 impl DynamoTable {
-    /// The record's claim, written only if absent.
-    fn claim_put(&self, request: &RequestItem) -> Result<Put, PortError> {
-        put(
-            &self.table,
-            to_item(&RecordClaim::for_request(request))?,
-            REQUEST_IS_NEW,
-        )
+    /// The request item and its record's claim, each written only if absent (in this order:
+    /// cancellation reasons come back index by index).
+    fn request_and_claim(
+        &self,
+        request: &RequestItem,
+    ) -> Result<[TransactWriteItem; 2], PortError> {
+        let claim = RecordClaim::for_request(request);
+        Ok([
+            put(&self.table, to_item(request)?, REQUEST_IS_NEW)?,
+            put(&self.table, to_item(&claim)?, REQUEST_IS_NEW)?,
+        ]
+        .map(|p| TransactWriteItem::builder().put(p).build()))
     }
 }
 

@@ -112,20 +112,16 @@ impl ConfigTable for MemoryTable {
     ) -> Result<ApplyOutcome, PortError> {
         self.check_available()?;
         let mut items = self.lock();
-        let claim = RecordClaim::for_request(request);
-        let request_key = (request.pk.clone(), request.sk.clone());
-        let claim_key = (claim.pk.clone(), claim.sk.clone());
-        if items.contains_key(&request_key) || items.contains_key(&claim_key) {
+        let Some(new) = NewRequest::of(&items, request) else {
             return Ok(ApplyOutcome::Duplicate);
-        }
+        };
         let config_key = (config.pk.clone(), config.sk.clone());
         if let Some(StoredItem::Config(existing)) = items.get(&config_key) {
             if order(existing) >= order(config) {
                 return Ok(ApplyOutcome::Superseded);
             }
         }
-        items.insert(request_key, StoredItem::Request(request.clone()));
-        items.insert(claim_key, StoredItem::Claim(claim));
+        new.write(&mut items);
         items.insert(config_key, StoredItem::Config(config.clone()));
         Ok(ApplyOutcome::Applied)
     }
@@ -133,14 +129,10 @@ impl ConfigTable for MemoryTable {
     async fn record_request(&self, request: &RequestItem) -> Result<RecordOutcome, PortError> {
         self.check_available()?;
         let mut items = self.lock();
-        let claim = RecordClaim::for_request(request);
-        let key = (request.pk.clone(), request.sk.clone());
-        let claim_key = (claim.pk.clone(), claim.sk.clone());
-        if items.contains_key(&key) || items.contains_key(&claim_key) {
+        let Some(new) = NewRequest::of(&items, request) else {
             return Ok(RecordOutcome::Duplicate);
-        }
-        items.insert(key, StoredItem::Request(request.clone()));
-        items.insert(claim_key, StoredItem::Claim(claim));
+        };
+        new.write(&mut items);
         Ok(RecordOutcome::Recorded)
     }
 
@@ -148,6 +140,37 @@ impl ConfigTable for MemoryTable {
         self.check_available()?;
         let pk = crate::model::request_pk(record_id);
         Ok(self.lock().keys().any(|(p, _)| *p == pk))
+    }
+}
+
+/// A request item and its record's claim, neither of which exists yet.
+struct NewRequest {
+    request: RequestItem,
+    claim: RecordClaim,
+}
+
+impl NewRequest {
+    /// `None` when the request item or the claim exists: a duplicate.
+    fn of(items: &BTreeMap<Key, StoredItem>, request: &RequestItem) -> Option<Self> {
+        let claim = RecordClaim::for_request(request);
+        let taken = items.contains_key(&(request.pk.clone(), request.sk.clone()))
+            || items.contains_key(&(claim.pk.clone(), claim.sk.clone()));
+        (!taken).then(|| NewRequest {
+            request: request.clone(),
+            claim,
+        })
+    }
+
+    fn write(self, items: &mut BTreeMap<Key, StoredItem>) {
+        let NewRequest { request, claim } = self;
+        items.insert(
+            (claim.pk.clone(), claim.sk.clone()),
+            StoredItem::Claim(claim),
+        );
+        items.insert(
+            (request.pk.clone(), request.sk.clone()),
+            StoredItem::Request(request),
+        );
     }
 }
 

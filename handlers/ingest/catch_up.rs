@@ -14,9 +14,9 @@ use serde_json::Value;
 use tracing::{info, warn};
 
 use super::event::{names, Detail};
-use super::validate::{self, parse_instant};
+use super::validate::{self, parse_instant, Identity, Invalid};
 use super::{duplicate, object_error, Ingest, Outcome, Response};
-use crate::error::HandlerError;
+use crate::error::{ErrorType, HandlerError};
 use crate::metrics::{self, Ingest as Metric};
 use crate::ports::{ConfigTable, DeadLetters, ObjectReader, Redelivery};
 
@@ -24,6 +24,10 @@ use crate::ports::{ConfigTable, DeadLetters, ObjectReader, Redelivery};
 pub const MAX_SWEEP_BYTES: u64 = 32 * 1024 * 1024;
 /// The catch-up's event id for a record: stable, so a file delivered twice is a duplicate.
 pub const EVENT_ID_PREFIX: &str = "sweep-";
+/// A file stops this long before the invocation's deadline (a line takes a query and a
+/// transaction, each with its own SDK timeouts), so the message is listed for retry instead
+/// of the whole batch timing out.
+const TIME_IN_HAND: Duration = Duration::seconds(10);
 
 /// An S3 event notification, as S3 sends it to SQS (only what `ingest` reads).
 #[derive(Debug, Deserialize)]
@@ -95,7 +99,7 @@ pub struct Line {
     /// The record as an event detail: `Id` as `Record_Id__c`, `sweep-<Id>` as `EventUuid`;
     /// `CreatedDate` (the event time) is already a field of that name.
     pub detail: Detail,
-    pub record_id: String,
+    pub identity: Identity,
     /// When the user saved the request: the event time, and what the grace period is
     /// measured from.
     pub created: DateTime<Utc>,
@@ -108,47 +112,61 @@ impl Line {
     }
 }
 
-/// Reads one line (without its line break); `Err` says why it cannot be used.
-pub fn read_line(text: &[u8]) -> Result<Line, String> {
-    let value: Value =
-        serde_json::from_slice(text).map_err(|e| format!("the line is not JSON: {e}"))?;
-    let Value::Object(mut fields) = value else {
-        return Err("the line is not a JSON object".into());
+/// A line that cannot be used: why, and its record when that much could be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    pub record_id: Option<String>,
+    pub reason: String,
+}
+
+/// Reads one line (without its line break).
+pub fn read_line(text: &[u8]) -> Result<Line, Unreadable> {
+    let unreadable = |record_id: Option<&str>, reason: String| Unreadable {
+        record_id: record_id.map(|id| crate::text::truncate(id, 40)),
+        reason,
     };
-    let record_id = match fields.remove("Id") {
-        Some(Value::String(id)) if super::validate::is_record_id(id.trim()) => {
-            id.trim().to_string()
-        }
-        Some(Value::String(id)) => {
-            return Err(format!(
-                "Id {:?} is not a 15- or 18-character Salesforce record Id",
-                crate::text::truncate(&id, 40)
+    let value: Value = serde_json::from_slice(text)
+        .map_err(|e| unreadable(None, format!("the line is not JSON: {e}")))?;
+    let Value::Object(mut fields) = value else {
+        return Err(unreadable(None, "the line is not a JSON object".into()));
+    };
+    let id = match fields.remove("Id") {
+        Some(Value::String(id)) => id.trim().to_string(),
+        Some(other) => {
+            return Err(unreadable(
+                None,
+                format!("Id is {}, not text", super::event::kind(&other)),
             ))
         }
-        Some(other) => return Err(format!("Id is {}, not text", super::event::kind(&other))),
-        None => return Err("the line has no Id".into()),
+        None => return Err(unreadable(None, "the line has no Id".into())),
     };
     let created = match fields.get(names::CREATED_DATE) {
-        Some(Value::String(t)) => parse_instant(t.trim())
-            .ok_or_else(|| format!("CreatedDate {t:?} is not a timestamp"))?,
+        Some(Value::String(t)) => parse_instant(t.trim()).ok_or_else(|| {
+            unreadable(Some(&id), format!("CreatedDate {t:?} is not a timestamp"))
+        })?,
         Some(other) => {
-            return Err(format!(
-                "CreatedDate is {}, not a timestamp",
-                super::event::kind(other)
+            return Err(unreadable(
+                Some(&id),
+                format!(
+                    "CreatedDate is {}, not a timestamp",
+                    super::event::kind(other)
+                ),
             ))
         }
-        None => return Err("the line has no CreatedDate".into()),
+        None => return Err(unreadable(Some(&id), "the line has no CreatedDate".into())),
     };
-    fields.insert(names::RECORD_ID.into(), Value::String(record_id.clone()));
+    fields.insert(names::RECORD_ID.into(), Value::String(id.clone()));
     fields.insert(
         names::EVENT_UUID.into(),
-        Value::String(format!("{EVENT_ID_PREFIX}{record_id}")),
+        Value::String(format!("{EVENT_ID_PREFIX}{id}")),
     );
-    let detail = serde_json::from_value(Value::Object(fields))
-        .map_err(|e| format!("the line is not a change request: {e}"))?;
+    let detail: Detail = serde_json::from_value(Value::Object(fields))
+        .map_err(|e| unreadable(Some(&id), format!("the line is not a change request: {e}")))?;
+    // The same rule as an event's Record_Id__c.
+    let identity = validate::identify(&detail, None).map_err(|e| unreadable(None, e.message))?;
     Ok(Line {
         detail,
-        record_id,
+        identity,
         created,
     })
 }
@@ -181,12 +199,14 @@ struct Tally {
 impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters, R: Redelivery> Ingest<T, O, Q, R> {
     /// One S3 notification from the ingest queue: every catch-up file it names. A record that
     /// does not name an object created under `SWEEP_PREFIX` in `LARGE_EVENT_BUCKET` makes the
-    /// message never-reportable (`Rejected`: nothing of it is read); a transient failure makes
-    /// it retried, which is safe: what was applied is a duplicate the second time.
+    /// message never-reportable (`Rejected`: nothing of it is read); a transient failure, or
+    /// the invocation's `deadline` coming near, makes it retried, which is safe: what was
+    /// applied is a duplicate the second time.
     pub async fn catch_up(
         &self,
         notification: S3Notification,
         now: DateTime<Utc>,
+        deadline: Option<DateTime<Utc>>,
     ) -> Result<(), HandlerError> {
         let objects = notification
             .records
@@ -194,7 +214,7 @@ impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters, R: Redelivery> Ingest<T, O
             .map(|record| self.sweep_object(record))
             .collect::<Result<Vec<_>, _>>()?;
         for object in objects {
-            self.catch_up_file(&object, now).await?;
+            self.catch_up_file(&object, now, deadline).await?;
         }
         Ok(())
     }
@@ -226,10 +246,15 @@ impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters, R: Redelivery> Ingest<T, O
         })
     }
 
+    /// Every line of one file. A line that cannot be read, or whose outcome cannot be
+    /// written for a reason that is not transient, is logged and the others go on (the file
+    /// is retried at the end in the second case); a transient failure or the deadline stops
+    /// the file at once, to be retried.
     async fn catch_up_file(
         &self,
         file: &SweepObject,
         now: DateTime<Utc>,
+        deadline: Option<DateTime<Utc>>,
     ) -> Result<(), HandlerError> {
         let (bucket, key) = (&file.bucket, &file.key);
         let bytes = self
@@ -239,58 +264,117 @@ impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters, R: Redelivery> Ingest<T, O
             .map_err(|e| object_error("reading catch-up file", e))?;
         let grace = Duration::minutes(i64::from(self.settings.sweep_grace_minutes));
         let mut tally = Tally::default();
+        let mut failed: Option<HandlerError> = None;
         for (n, text) in lines(&bytes) {
+            if deadline.is_some_and(|d| Utc::now() + TIME_IN_HAND > d) {
+                return Err(HandlerError::new(
+                    ErrorType::Retryable,
+                    format!("catch-up s3://{bucket}/{key}: the invocation's time ran out before line {n}; the file is retried, and the lines applied so far are duplicates then"),
+                ));
+            }
             let line = match read_line(text) {
                 Ok(line) => line,
-                Err(reason) => {
-                    warn!(%bucket, %key, line = n, %reason, "ingest: catch-up line skipped: it cannot be read");
+                Err(Unreadable { record_id, reason }) => {
+                    warn!(%bucket, %key, line = n, record_id, %reason, "ingest: catch-up line skipped: it cannot be read");
                     metrics::count(Metric::SweepLineSkipped);
                     tally.skipped += 1;
                     continue;
                 }
             };
+            let record_id = line.identity.record_id.clone();
             if line.is_recent(now, grace) {
-                info!(%bucket, %key, line = n, record_id = %line.record_id, created = %line.created, "ingest: catch-up line left for the event path (younger than SWEEP_GRACE_MINUTES)");
+                info!(%bucket, %key, line = n, %record_id, created = %line.created, "ingest: catch-up line left for the event path (younger than SWEEP_GRACE_MINUTES)");
                 tally.recent += 1;
                 continue;
             }
-            let response = self
-                .catch_up_line(line, now)
-                .await
-                .map_err(|e| e.context(format!("catch-up s3://{bucket}/{key} line {n}")))?;
+            let response = match self.catch_up_line(line, now).await {
+                Ok(response) => response,
+                Err(e) => {
+                    let e = e.context(format!("catch-up s3://{bucket}/{key} line {n}"));
+                    if e.kind == ErrorType::Retryable {
+                        return Err(e);
+                    }
+                    e.log("ingest: catch-up line failed; the other lines go on and the file is retried");
+                    failed.get_or_insert(e);
+                    continue;
+                }
+            };
             if response.outcome == Outcome::Duplicate {
+                info!(%bucket, %key, line = n, %record_id, "ingest: catch-up line is a duplicate: the record has its outcome");
                 tally.duplicate += 1;
             } else {
-                warn!(%bucket, %key, line = n, record_id = %response.record_id, event_id = %response.event_id, outcome = ?response.outcome, "ingest: caught up a request the event path had lost");
+                warn!(%bucket, %key, line = n, %record_id, event_id = %response.event_id, outcome = ?response.outcome, "ingest: caught up a request the event path had lost");
                 metrics::count(Metric::CaughtUp);
                 tally.caught_up += 1;
             }
         }
         info!(%bucket, %key, bytes = bytes.len(), caught_up = tally.caught_up, duplicate = tally.duplicate, recent = tally.recent, skipped = tally.skipped, "ingest: catch-up file read");
-        Ok(())
+        failed.map_or(Ok(()), Err)
     }
 
     /// One readable line old enough to be the catch-up's: handled like an event, unless the
-    /// record has an outcome already (a claim, or a request item from before claims existed).
+    /// record has an outcome already (a claim, or a request item from before claims existed),
+    /// or it is too old to be ordered safely.
     async fn catch_up_line(
         &self,
         line: Line,
         now: DateTime<Utc>,
     ) -> Result<Response, HandlerError> {
-        let identity = validate::identify(&line.detail, None)?;
-        let handled_before = self
-            .table
-            .has_requests(&line.record_id)
-            .await
-            .map_err(|e| HandlerError::from(e).about(&identity.ids(None)))?;
-        let response = if handled_before {
-            duplicate(identity)
-        } else {
-            self.decide(identity, &line.detail, Some(line.created), now)
-                .await?
+        let Line {
+            detail,
+            identity,
+            created,
+        } = line;
+        if self.handled_before(&identity).await? {
+            let response = duplicate(identity);
+            metrics::count(response.outcome.metric());
+            return Ok(response);
+        }
+        let oldest = now - Duration::days(i64::from(self.max_catch_up_days()));
+        let response = match validate::validate(&detail, Some(created)) {
+            Ok(change) if created < oldest => {
+                let problem = format!(
+                    "It was saved on {}, more than {} days ago, and its event never arrived: the catch-up does not apply a change that old, because the later changes it must be ordered against (a deletion's tombstone) may have expired. Submit a new request if it is still wanted.",
+                    created.format("%Y-%m-%d"),
+                    self.max_catch_up_days()
+                );
+                self.record_invalid(identity, Invalid::of(&change, problem), now)
+                    .await?
+            }
+            Ok(change) => self.apply(identity, change, now).await?,
+            Err(invalid) => self.record_invalid(identity, invalid, now).await?,
         };
         metrics::count(response.outcome.metric());
         Ok(response)
+    }
+
+    /// Whether the record has any request item. Records handled before claims existed may
+    /// carry the 15-character form of the Id AppFlow writes as 18 characters: both are asked.
+    async fn handled_before(&self, identity: &Identity) -> Result<bool, HandlerError> {
+        let id = &identity.record_id;
+        let asked = |id: String| async move {
+            self.table
+                .has_requests(&id)
+                .await
+                .map_err(|e| HandlerError::from(e).about(&identity.ids(None)))
+        };
+        if asked(id.clone()).await? {
+            return Ok(true);
+        }
+        match id.get(..15) {
+            Some(short) if id.len() == 18 => asked(short.to_string()).await,
+            _ => Ok(false),
+        }
+    }
+
+    /// A catch-up line older than this many days is recorded `Fail`, not applied: the shorter
+    /// of the two retentions (tombstones, request items and their claims), less a day.
+    fn max_catch_up_days(&self) -> u32 {
+        let s = &self.settings;
+        s.tombstone_ttl_days
+            .min(s.request_ttl_days)
+            .saturating_sub(1)
+            .max(1)
     }
 }
 
@@ -303,11 +387,12 @@ mod tests {
     #[test]
     fn every_line_of_appflows_file_reads_as_a_change_request() {
         let lines: Vec<Line> = lines(FIXTURE.as_bytes())
-            .map(|(n, l)| read_line(l).unwrap_or_else(|e| panic!("line {n}: {e}")))
+            .map(|(n, l)| read_line(l).unwrap_or_else(|e| panic!("line {n}: {e:?}")))
             .collect();
         assert_eq!(lines.len(), 3);
         let first = &lines[0];
-        assert_eq!(first.record_id, "a0B5g00000SweepAAA");
+        assert_eq!(first.identity.record_id, "a0B5g00000SweepAAA");
+        assert_eq!(first.identity.event_id, "sweep-a0B5g00000SweepAAA");
         assert_eq!(
             first.detail.get(names::RECORD_ID),
             Some(&Value::String("a0B5g00000SweepAAA".into()))
@@ -349,8 +434,11 @@ mod tests {
             ),
         ] {
             let error = read_line(line.as_bytes()).expect_err(line);
-            assert!(error.contains(reason), "{line}: {error}");
+            assert!(error.reason.contains(reason), "{line}: {error:?}");
         }
+        // The record is named whenever its Id could be read, so an operator can find it.
+        let error = read_line(br#"{"Id":"a0B5g00000SweepAAA","CreatedDate":"soon"}"#).unwrap_err();
+        assert_eq!(error.record_id.as_deref(), Some("a0B5g00000SweepAAA"));
     }
 
     #[test]

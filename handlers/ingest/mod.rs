@@ -573,7 +573,10 @@ pub async fn run() -> Result<(), lambda_runtime::Error> {
     let ingest = &ingest;
     lambda_runtime::run(service_fn(
         move |event: LambdaEvent<queue::Invocation>| async move {
-            metrics::emitting::<Metric, _>(ingest.invoke(event.payload, Utc::now())).await
+            let deadline = i64::try_from(event.context.deadline)
+                .ok()
+                .and_then(DateTime::from_timestamp_millis);
+            metrics::emitting::<Metric, _>(ingest.invoke(event.payload, Utc::now(), deadline)).await
         },
     ))
     .await

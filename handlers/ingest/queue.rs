@@ -52,23 +52,32 @@ pub enum Answer {
 }
 
 impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters, R: Redelivery> Ingest<T, O, Q, R> {
-    /// Either input shape; only a direct event can answer with an error.
+    /// Either input shape; only a direct event can answer with an error. `deadline` is the
+    /// invocation's (Lambda's context): a catch-up file stops before it runs out.
     pub async fn invoke(
         &self,
         invocation: Invocation,
         now: DateTime<Utc>,
+        deadline: Option<DateTime<Utc>>,
     ) -> Result<Answer, HandlerError> {
         match invocation {
-            Invocation::Queue(batch) => Ok(Answer::Queue(self.handle_batch(batch, now).await)),
+            Invocation::Queue(batch) => {
+                Ok(Answer::Queue(self.handle_batch(batch, now, deadline).await))
+            }
             Invocation::Direct(event) => self.handle_direct(*event, now).await.map(Answer::Direct),
         }
     }
 
     /// One queue batch, one message at a time, in order.
-    pub async fn handle_batch(&self, batch: SqsEvent, now: DateTime<Utc>) -> SqsBatchResponse {
+    pub async fn handle_batch(
+        &self,
+        batch: SqsEvent,
+        now: DateTime<Utc>,
+        deadline: Option<DateTime<Utc>>,
+    ) -> SqsBatchResponse {
         let mut response = SqsBatchResponse::default();
         for message in batch.records {
-            if !self.handled(&message, now).await {
+            if !self.handled(&message, now, deadline).await {
                 metrics::count(Metric::Retried);
                 self.back_off(&message).await;
                 let mut failure = BatchItemFailure::default();
@@ -83,19 +92,25 @@ impl<T: ConfigTable, O: ObjectReader, Q: DeadLetters, R: Redelivery> Ingest<T, O
     }
 
     /// `false` when the message is to be retried (the error is logged here).
-    async fn handled(&self, message: &SqsMessage, now: DateTime<Utc>) -> bool {
+    async fn handled(
+        &self,
+        message: &SqsMessage,
+        now: DateTime<Utc>,
+        deadline: Option<DateTime<Utc>>,
+    ) -> bool {
         let body = message.body.as_deref().unwrap_or_default();
         let result = match serde_json::from_str::<EventBridgeEvent<Detail>>(body) {
             Ok(event) => self.handle(event, now).await.map(|_| ()),
             // Not an event from the partner bus: S3 telling of a catch-up file, or nothing.
             Err(e) => match S3Body::parse(body) {
-                Some(S3Body::Notification(notification)) => {
-                    self.catch_up(notification, now).await.inspect_err(|e| {
+                Some(S3Body::Notification(notification)) => self
+                    .catch_up(notification, now, deadline)
+                    .await
+                    .inspect_err(|e| {
                         if e.kind == ErrorType::Rejected {
                             metrics::count(Metric::Rejected);
                         }
-                    })
-                }
+                    }),
                 Some(S3Body::Test) => {
                     info!(
                         message_id = message.message_id.as_deref(),
@@ -158,7 +173,9 @@ enum S3Body {
 impl S3Body {
     fn parse(body: &str) -> Option<Self> {
         if let Ok(notification) = serde_json::from_str::<S3Notification>(body) {
-            return Some(S3Body::Notification(notification));
+            // `{"Records":[]}` tells of nothing: not an S3 notification.
+            return (!notification.records.is_empty())
+                .then_some(S3Body::Notification(notification));
         }
         serde_json::from_str::<S3TestEvent>(body)
             .ok()

@@ -64,6 +64,20 @@ pub struct Invalid {
     pub requested_by: Option<String>,
 }
 
+impl Invalid {
+    /// A change that is valid in itself but cannot be applied, for `problem`.
+    pub fn of(change: &Change, problem: String) -> Self {
+        Invalid {
+            problems: vec![problem],
+            action: Some(change.action),
+            region: Some(change.region.clone()),
+            config_type: Some(change.config_type),
+            config_key: Some(change.config_key.clone()),
+            requested_by: change.requested_by.clone(),
+        }
+    }
+}
+
 /// Finds the record id and event id. An unusable record id means the event cannot be reported
 /// back, so it is rejected (dead-lettered whole) instead of recorded.
 pub fn identify(detail: &Detail, envelope_id: Option<&str>) -> Result<Identity, HandlerError> {

@@ -13,6 +13,7 @@ pub mod round_trip;
 pub mod runtime;
 pub mod scenarios;
 pub mod stream;
+pub mod sweep;
 pub mod throttle;
 
 use aws_lambda_events::eventbridge::EventBridgeEvent;

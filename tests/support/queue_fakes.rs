@@ -62,7 +62,17 @@ pub fn ingest(dead_letters: bool) -> QueueIngest {
 }
 
 pub async fn run(ingest: &QueueIngest, invocation: Invocation) -> (Vec<String>, Counts) {
-    let (answer, counts) = metrics::measure::<Metric, _>(ingest.invoke(invocation, now())).await;
+    run_until(ingest, invocation, None).await
+}
+
+/// `run`, with the invocation's deadline.
+pub async fn run_until(
+    ingest: &QueueIngest,
+    invocation: Invocation,
+    deadline: Option<DateTime<Utc>>,
+) -> (Vec<String>, Counts) {
+    let (answer, counts) =
+        metrics::measure::<Metric, _>(ingest.invoke(invocation, now(), deadline)).await;
     let Ok(Answer::Queue(response)) = answer else {
         panic!("a queue batch answers with a batch response, got {answer:?}");
     };

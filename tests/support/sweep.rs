@@ -1,0 +1,37 @@
+//! What the catch-up reads, built once for every test: a line of a catch-up file as AppFlow
+//! writes it (the REST API's forms: `+0000` offsets, `null` for empty fields; see
+//! tests/fixtures/README.md) and the S3 notification that announces the file.
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+/// A HOLIDAY ADD `Config_Request__c` saved at `created`, as one line.
+pub fn line(id: &str, created: DateTime<Utc>, date: &str, name: &str) -> String {
+    json!({
+        "Id": id,
+        "CreatedDate": created.format("%Y-%m-%dT%H:%M:%S%.3f+0000").to_string(),
+        "Action__c": "ADD", "Region__c": "emea-uk", "Config_Type__c": "HOLIDAY",
+        "Config_Key__c": date, "Name__c": name, "Message__c": null,
+        "Open_Time__c": null, "Close_Time__c": null, "Time_Zone__c": null,
+        "Requested_By__c": "ana@example.com",
+    })
+    .to_string()
+}
+
+/// The file: the lines, each ended by a newline.
+pub fn file(lines: &[String]) -> String {
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}
+
+/// An S3 event notification of one object, as S3 sends it to SQS (`encoded_key` as S3
+/// encodes it: a space is `+`).
+pub fn notification(bucket: &str, encoded_key: &str, event_name: &str) -> String {
+    json!({"Records": [{
+        "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": "us-east-1",
+        "eventTime": "2026-11-30T09:00:00.000Z", "eventName": event_name,
+        "s3": {"s3SchemaVersion": "1.0", "configurationId": "catch-up-files",
+               "bucket": {"name": bucket, "arn": format!("arn:aws:s3:::{bucket}")},
+               "object": {"key": encoded_key, "size": 1, "eTag": "0"}}
+    }]})
+    .to_string()
+}
