@@ -1,6 +1,6 @@
 output "large_event_bucket" {
-  description = "LARGE_EVENT_BUCKET: name and ARN."
-  value       = { name = module.large_events.bucket_name, arn = module.large_events.bucket_arn }
+  description = "LARGE_EVENT_BUCKET (name, ARN) and SWEEP_PREFIX, the folder of its catch-up files."
+  value       = { name = module.large_events.bucket_name, arn = module.large_events.bucket_arn, sweep_prefix = var.sweep_prefix }
 }
 
 output "flow_name" {
@@ -53,4 +53,18 @@ output "ingest_dead_letter_queue" {
 output "rule_dead_letter_queue" {
   description = "Events EventBridge could not deliver to the ingest queue."
   value       = { name = aws_sqs_queue.rule_dlq.name, arn = aws_sqs_queue.rule_dlq.arn }
+}
+
+output "sweep_flow" {
+  description = "The catch-up flow: name, ARN (built from the name), a revision that changes with its definition, and what must exist before it is activated (the flow, the bucket's notification to the ingest queue and the queue policy that lets S3 send; empty without AppFlow)."
+  value = {
+    name     = local.sweep_flow_name
+    arn      = local.sweep_flow_arn
+    revision = sha1(jsonencode(local.sweep_inputs))
+    activation_after = var.create_flow ? compact([
+      try(aws_appflow_flow.sweep[0].arn, ""),
+      aws_s3_bucket_notification.sweep.id,
+      aws_sqs_queue_policy.ingest.id,
+    ]) : []
+  }
 }
