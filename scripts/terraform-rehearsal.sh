@@ -34,15 +34,17 @@ run() {
   cp "$root"/terraform/dev/*.tf "$root/terraform/dev/terraform.tfvars" "$work/terraform/dev/"
   cp "$root"/tests/terraform/rehearsal/*.tf "$work/terraform/dev/"
 
-  # The real bootstrap answers the activation (flow-guard).
+  # The real bootstrap answers the activation (flow-guard); cargo's CARGO_TARGET_DIR is honoured.
   if ! (cd "$root" && cargo build --locked --quiet --bin bootstrap); then
     bad "cargo build --bin bootstrap"; return
   fi
+  local target=${CARGO_TARGET_DIR:-target}
+  case $target in /*) ;; *) target="$root/$target" ;; esac
   local port fake_pid
   : > "$logs/rehearsal-appflow.log"  # deployed.py reads this run's requests only
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   "$py" "$root/scripts/fake-appflow.py" --port "$port" --moto "$AWS_ENDPOINT_URL" \
-    --bootstrap "$root/target/debug/bootstrap" --deny-first-start 1 \
+    --bootstrap "$target/debug/bootstrap" --deny-first-start 1 \
     --log "$logs/rehearsal-appflow.log" > "$logs/rehearsal-appflow.out" 2>&1 &
   fake_pid=$!
   trap 'kill $fake_pid 2>/dev/null' RETURN

@@ -56,15 +56,19 @@ output "rule_dead_letter_queue" {
 }
 
 output "sweep_flow" {
-  description = "The catch-up flow: name, ARN (built from the name), a revision that changes with its definition, and what must exist before it is activated (the flow, the bucket's notification to the ingest queue and the queue policy that lets S3 send; empty without AppFlow)."
+  description = "The catch-up flow: name, ARN (both built from the name: IAM policies and flow-guard's MANAGED_FLOWS need not wait for the flow, which waits for Salesforce), and a revision that changes with its definition (hashed from the inputs)."
   value = {
     name     = local.sweep_flow_name
     arn      = local.sweep_flow_arn
     revision = sha1(jsonencode(local.sweep_inputs))
-    activation_after = var.create_flow ? compact([
-      try(aws_appflow_flow.sweep[0].arn, ""),
-      aws_s3_bucket_notification.sweep.id,
-      aws_sqs_queue_policy.ingest.id,
-    ]) : []
   }
+}
+
+output "sweep_activation_prerequisites" {
+  description = "What must exist before the catch-up flow is activated: the flow, the bucket's notification to the ingest queue and the queue policy that lets S3 send (ids; empty without AppFlow)."
+  value = var.create_flow ? compact([
+    try(aws_appflow_flow.sweep[0].arn, ""),
+    aws_s3_bucket_notification.sweep.id,
+    aws_sqs_queue_policy.ingest.id,
+  ]) : []
 }

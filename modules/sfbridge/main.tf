@@ -125,7 +125,7 @@ module "guard" {
       revision = module.inbound.sweep_flow.revision
       # The flow, and somewhere for its files to go: the bucket's notification to the ingest
       # queue and the queue policy that lets S3 send (the queue holds them until ingest reads).
-      activation_after = module.inbound.sweep_flow.activation_after
+      activation_after = module.inbound.sweep_activation_prerequisites
     }
   }
 }

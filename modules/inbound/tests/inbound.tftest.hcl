@@ -154,7 +154,7 @@ run "emulator_mode_creates_no_appflow_but_the_queue" {
     error_message = "No catch-up flow without AppFlow, but the bucket still tells the queue about catch-up files (the emulator rehearsal and the demo write them)."
   }
   assert {
-    condition     = length(output.activation_prerequisites) == 0 && length(output.sweep_flow.activation_after) == 0
+    condition     = length(output.activation_prerequisites) == 0 && length(output.sweep_activation_prerequisites) == 0
     error_message = "Nothing to activate without AppFlow."
   }
 }
@@ -258,7 +258,7 @@ run "the_bucket_tells_the_ingest_queue_about_each_catch_up_file" {
     error_message = "S3 may only send, only for the inbound bucket (aws:SourceArn) of this account (aws:SourceAccount)."
   }
   assert {
-    condition     = contains(output.sweep_flow.activation_after, aws_s3_bucket_notification.sweep.id) && contains(output.sweep_flow.activation_after, aws_sqs_queue_policy.ingest.id) && contains(output.sweep_flow.activation_after, aws_appflow_flow.sweep[0].arn)
+    condition     = contains(output.sweep_activation_prerequisites, aws_s3_bucket_notification.sweep.id) && contains(output.sweep_activation_prerequisites, aws_sqs_queue_policy.ingest.id) && contains(output.sweep_activation_prerequisites, aws_appflow_flow.sweep[0].arn)
     error_message = "The catch-up flow is activated only once its files can reach the queue."
   }
 }
