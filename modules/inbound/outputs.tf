@@ -55,13 +55,19 @@ output "rule_dead_letter_queue" {
   value       = { name = aws_sqs_queue.rule_dlq.name, arn = aws_sqs_queue.rule_dlq.arn }
 }
 
-output "sweep_flow" {
-  description = "The catch-up flow: name, ARN (both built from the name: IAM policies and flow-guard's MANAGED_FLOWS need not wait for the flow, which waits for Salesforce), and a revision that changes with its definition (hashed from the inputs)."
-  value = {
-    name     = local.sweep_flow_name
-    arn      = local.sweep_flow_arn
-    revision = sha1(jsonencode(local.sweep_inputs))
-  }
+output "sweep_flow_name" {
+  description = "The catch-up (sweep) flow's name."
+  value       = local.sweep_flow_name
+}
+
+output "sweep_flow_arn" {
+  description = "The catch-up flow's ARN (built from its name: IAM policies and MANAGED_FLOWS need not wait for the flow, which waits for Salesforce)."
+  value       = local.sweep_flow_arn
+}
+
+output "sweep_flow_revision" {
+  description = "Changes whenever an input of the catch-up flow's definition changes (re-runs its activation, in place). Hashed from the inputs."
+  value       = sha1(jsonencode(local.sweep_inputs))
 }
 
 output "sweep_activation_prerequisites" {

@@ -89,7 +89,7 @@ module "functions" {
   managed_flows = [
     { name = module.inbound.flow_name, arn = module.inbound.flow_arn },
     { name = module.outbound.flow_name, arn = module.outbound.flow_arn },
-    { name = module.inbound.sweep_flow.name, arn = module.inbound.sweep_flow.arn },
+    { name = module.inbound.sweep_flow_name, arn = module.inbound.sweep_flow_arn },
   ]
   max_reactivations    = var.max_reactivations
   reserved_concurrency = var.reserved_concurrency
@@ -120,9 +120,9 @@ module "guard" {
       activation_after = concat(module.outbound.activation_prerequisites, [module.functions.function_arns["status-csv"]])
     }
     sweep = {
-      name     = module.inbound.sweep_flow.name
-      arn      = module.inbound.sweep_flow.arn
-      revision = module.inbound.sweep_flow.revision
+      name     = module.inbound.sweep_flow_name
+      arn      = module.inbound.sweep_flow_arn
+      revision = module.inbound.sweep_flow_revision
       # The flow, and somewhere for its files to go: the bucket's notification to the ingest
       # queue and the queue policy that lets S3 send (the queue holds them until ingest reads).
       activation_after = module.inbound.sweep_activation_prerequisites
@@ -148,7 +148,7 @@ module "monitoring" {
   max_ingest_queue_age_seconds = var.max_ingest_queue_age_seconds
   functions                    = module.functions.function_names
   stream_functions             = { for k in ["status-csv", "notify"] : k => module.functions.function_names[k] }
-  flow_names                   = [module.inbound.flow_name, module.outbound.flow_name, module.inbound.sweep_flow.name]
+  flow_names                   = [module.inbound.flow_name, module.outbound.flow_name, module.inbound.sweep_flow_name]
 }
 
 # ingest's dead-letter queue was the functions module's (async invocations) and is now the

@@ -15,7 +15,7 @@ output "connector_profile_name" {
 
 output "flows" {
   description = "The AppFlow flows flow-guard manages: the event flow, the status flow and the catch-up (sweep) flow."
-  value       = { events = module.inbound.flow_name, status = module.outbound.flow_name, sweep = module.inbound.sweep_flow.name }
+  value       = { events = module.inbound.flow_name, status = module.outbound.flow_name, sweep = module.inbound.sweep_flow_name }
 }
 
 output "catch_up_files" {

@@ -163,7 +163,7 @@ run "the_catch_up_flow_copies_requests_without_a_status_every_15_minutes" {
   command = apply
 
   assert {
-    condition     = aws_appflow_flow.sweep[0].name == "sfbridge-test-sweep" && output.sweep_flow.arn == "arn:aws:appflow:eu-west-2:123456789012:flow/sfbridge-test-sweep" && output.sweep_flow.name == aws_appflow_flow.sweep[0].name
+    condition     = aws_appflow_flow.sweep[0].name == "sfbridge-test-sweep" && output.sweep_flow_arn == "arn:aws:appflow:eu-west-2:123456789012:flow/sfbridge-test-sweep" && output.sweep_flow_name == aws_appflow_flow.sweep[0].name
     error_message = "The catch-up flow is <prefix>-sweep; its ARN is built from the name (flow-guard's policy need not wait for it)."
   }
   assert {
@@ -223,7 +223,7 @@ run "the_catch_up_flow_copies_requests_without_a_status_every_15_minutes" {
     error_message = "Only under the sweep prefix, and only for AppFlow acting for this account."
   }
   assert {
-    condition     = output.sweep_flow.revision != "" && output.large_event_bucket.sweep_prefix == "sweep/"
+    condition     = output.sweep_flow_revision != "" && output.large_event_bucket.sweep_prefix == "sweep/"
     error_message = "The revision re-runs the activation; SWEEP_PREFIX is handed on."
   }
 }
