@@ -12,7 +12,15 @@ Routing is by the SigV4 credential scope of each request (`Credential=AK/DATE/RE
   appflow -> the AppFlow emulation below (restJson1, routed by the botocore service model);
   lambda  -> forwarded to moto byte for byte, except Invoke, which runs `--bootstrap` against a
              Runtime API served here for that one invocation;
+  s3      -> forwarded to moto, after a bucket notification configuration has been checked as
+             S3 checks it (BucketNotifications) and with the gaps of MotoGaps filled;
   other   -> forwarded to moto.
+
+One request is not AWS's: POST /_fake-appflow/run {"flowName", "region", "records"} plays one
+run of an Active flow with an S3 destination on the given source records (the Salesforce side
+moto cannot hold): the flow's Filter and Map tasks select and rename the fields, and the file is
+written to the destination bucket through moto, whose own notifications then fire. See
+AppFlow.run_to_s3.
 
 Every AppFlow request is validated against the model's input shape (required, types, enums,
 lengths, full-match patterns) and every answer is checked against the output shape, so what the
@@ -38,6 +46,8 @@ import time
 import urllib.parse
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from xml.etree import ElementTree
+from xml.sax.saxutils import escape
 
 import boto3
 import botocore.loaders
@@ -46,6 +56,7 @@ from botocore.exceptions import ClientError
 
 DEFAULT_ACCOUNT = "123456789012"  # moto's account
 APPFLOW_PRINCIPAL = "appflow.amazonaws.com"
+S3_PRINCIPAL = "s3.amazonaws.com"
 CREDENTIAL_RE = re.compile(r"Credential=([^/,\s]+)/(\d{8})/([^/]+)/([^/]+)/aws4_request")
 INVOKE_RE = re.compile(r"^/2015-03-31/functions/([^/?]+)/invocations(?:\?.*)?$")
 HOP_BY_HOP = {
@@ -382,18 +393,19 @@ def as_list(v):
     return v if isinstance(v, list) else [v]
 
 
-def principal_matches(statement):
+def principal_matches(statement, service=APPFLOW_PRINCIPAL):
+    """Whether a statement applies to `service` (a service principal) calling."""
     if "NotPrincipal" in statement:
-        return not _principal_in(statement["NotPrincipal"])
-    return _principal_in(statement.get("Principal"))
+        return not _principal_in(statement["NotPrincipal"], service)
+    return _principal_in(statement.get("Principal"), service)
 
 
-def _principal_in(principal):
+def _principal_in(principal, service):
     if principal == "*":
         return True
     if not isinstance(principal, dict):
         return False
-    return (APPFLOW_PRINCIPAL in as_list(principal.get("Service", [])) or
+    return (service in as_list(principal.get("Service", [])) or
             "*" in as_list(principal.get("AWS", [])))
 
 
@@ -460,11 +472,11 @@ def conditions_match(conditions, context):
     return True
 
 
-def policy_allows(policy, action, resource, context):
-    """Explicit Deny wins; otherwise some Allow statement must match."""
+def policy_allows(policy, action, resource, context, service=APPFLOW_PRINCIPAL):
+    """Explicit Deny wins; otherwise some Allow statement must match (for `service` calling)."""
     allowed = False
     for st in as_list(policy.get("Statement", [])):
-        if not (principal_matches(st) and action_matches(st, action) and
+        if not (principal_matches(st, service) and action_matches(st, action) and
                 resource_matches(st, resource) and conditions_match(st.get("Condition"), context)):
             continue
         if st.get("Effect") == "Deny":
@@ -825,6 +837,46 @@ class AppFlow:
                     f"{eb['object']} is not associated with an event bus. Create an event bus named "
                     "after the partner event source (EventSourceName) first.")
 
+    # ---- one run of a flow with an S3 destination (not an AWS operation: see the module doc)
+
+    def run_to_s3(self, region, name, records):
+        """Plays one run of an Active flow whose destination is S3 on `records` (dicts keyed by
+        source field): the PROJECTION keeps the projected fields, the other Filter tasks keep the
+        records that pass (EQUAL_TO / NOT_EQUAL_TO with DATA_TYPE and VALUE), the Map tasks name
+        what is written. JSON files hold one object per line (DESIGN.md "Catch-up files"). AppFlow
+        writes under <bucketPrefix>/<flow name>/<execution id>/; the file name inside that folder
+        is this fake's own. No record passing: no file, as nothing was transferred."""
+        with self.lock:
+            record = self.flow(region, name)
+            if record["flowStatus"] != "Active":
+                raise AwsError("ConflictException", f"Flow {name} is {record['flowStatus']}: only an Active flow runs.")
+            dst = record["destinationFlowConfigList"][0]["destinationConnectorProperties"].get("S3")
+            if not dst:
+                raise validation(f"Flow {name} has no S3 destination: the fake plays runs to S3 only.")
+            tasks = [dict(t) for t in record["tasks"]]
+        op_of = lambda t: next(iter((t.get("connectorOperator") or {}).values()), None)  # noqa: E731
+        projected = [f for t in tasks if t["taskType"] == "Filter" and op_of(t) == "PROJECTION" for f in t["sourceFields"]]
+        filters = [t for t in tasks if t["taskType"] == "Filter" and op_of(t) != "PROJECTION"]
+        maps = [(t["sourceFields"][0], t.get("destinationField") or t["sourceFields"][0])
+                for t in tasks if t["taskType"] == "Map"]
+        rows = []
+        for r in records:
+            r = {k: v for k, v in r.items() if not projected or k in projected}
+            if all(passes_filter(r, t, op_of(t)) for t in filters):
+                rows.append({out: r[src] for src, out in maps if src in r})
+        execution_id = str(uuid.uuid4())
+        out = {"executionId": execution_id, "records": len(rows), "bucket": dst["bucketName"], "key": None}
+        if rows:
+            fmt = ((dst.get("s3OutputFormatConfig") or {}).get("fileType") or "JSON")
+            if fmt != "JSON":
+                raise validation(f"The fake writes JSON files only, not {fmt}.")
+            key = f"{folder(dst.get('bucketPrefix'))}{name}/{execution_id}/part-00000.json"
+            body = "".join(json.dumps(row, separators=(",", ":")) + "\n" for row in rows).encode()
+            self.moto.client("s3", region).put_object(Bucket=dst["bucketName"], Key=key, Body=body)
+            out["key"] = key
+        LOG.write(op="FakeRun", flow=name, records=len(rows), key=out["key"])
+        return out
+
     def op_StopFlow(self, p, ctx):
         record = self.flow(ctx["region"], p["flowName"])
         if record["triggerConfig"]["triggerType"] == "OnDemand":
@@ -856,6 +908,24 @@ class AppFlow:
 
     def op_ListTagsForResource(self, p, ctx):
         return {"tags": dict(self.tagged(p["resourceArn"])["tags"])}
+
+
+def passes_filter(row, task, op):
+    """A Filter task on one source record: EQUAL_TO / NOT_EQUAL_TO against VALUE (or any of
+    VALUES), compared as DATA_TYPE says (booleans case-insensitively)."""
+    props = task.get("taskProperties") or {}
+    wanted = props["VALUES"].split(",") if "VALUES" in props else [props.get("VALUE")]
+    field = task["sourceFields"][0]
+    value = row.get(field)
+    if props.get("DATA_TYPE") == "boolean":
+        same = str(value).lower() in [str(w).lower() for w in wanted]
+    else:
+        same = value is not None and str(value) in wanted
+    if op == "EQUAL_TO":
+        return same
+    if op == "NOT_EQUAL_TO":
+        return not same
+    raise validation(f"The fake plays EQUAL_TO and NOT_EQUAL_TO filters only, not {op}.")
 
 
 def public_flow(record):
@@ -1089,6 +1159,110 @@ class Server(ThreadingHTTPServer):
         exc = sys.exc_info()[1]
         if not isinstance(exc, ConnectionError):
             LOG.write(event="server-error", error=repr(exc))
+
+
+# --------------------------------------------------------------------------------------------
+# S3 bucket notifications: what S3 checks when a notification configuration is written
+# --------------------------------------------------------------------------------------------
+
+S3_NS = "{http://s3.amazonaws.com/doc/2006-03-01/}"
+
+
+class BucketNotifications:
+    """PutBucketNotificationConfiguration, checked as S3 checks it before moto stores it (moto
+    5.2.1 accepts any destination, even a queue that does not exist).
+
+    S3 validates every destination when the configuration is written, by publishing a test
+    message to it, and refuses the whole configuration with 400 InvalidArgument "Unable to
+    validate the following destination configurations" (aws/aws-cdk#5991 and #20127,
+    ministryofjustice/cloud-platform-environments#5404) when it cannot, e.g. when the queue
+    policy does not let it send ("Permissions on the destination queue do not allow S3 to
+    publish notifications from this bucket", the S3 console's wording). For an SQS destination
+    that means, as the S3 user guide's "Granting permissions to publish event notification
+    messages to a destination" describes it:
+      - the queue exists;
+      - its policy allows the service principal s3.amazonaws.com sqs:SendMessage, with
+        aws:SourceArn the bucket's ARN and aws:SourceAccount the bucket owner's account;
+      - a queue encrypted with a customer managed KMS key: the key policy allows
+        s3.amazonaws.com kms:GenerateDataKey and kms:Decrypt (an AWS managed key, alias/aws/sqs,
+        cannot, as its policy cannot be changed). AWS documents no condition keys for S3's use
+        of the key; the same aws:SourceArn and aws:SourceAccount are offered to the key policy.
+    Topic and Lambda destinations are passed on unchecked (sfbridge has none). Each refused
+    destination is named in ArgumentNameN / ArgumentValueN, as S3 does."""
+
+    def __init__(self, moto):
+        self.moto = moto
+
+    @staticmethod
+    def _bucket(path):
+        split = urllib.parse.urlsplit(path)
+        query = urllib.parse.parse_qs(split.query, keep_blank_values=True)
+        bucket = split.path.strip("/")
+        return bucket if ("notification" in query and bucket and "/" not in bucket) else None
+
+    def check(self, method, path, headers, body, region):
+        """(status, headers, body) refusing the request, or None to pass it on."""
+        bucket = self._bucket(path)
+        if method != "PUT" or not bucket:
+            return None
+        if "aws-chunked" in headers.get("Content-Encoding", ""):
+            body = MotoGaps.decode_aws_chunked(body)
+        try:
+            root = ElementTree.fromstring(body or b"<NotificationConfiguration/>")
+        except ElementTree.ParseError:
+            return None  # moto answers MalformedXML
+        refused = []
+        for qc in root.iter(S3_NS + "QueueConfiguration"):
+            arn = (qc.findtext(S3_NS + "Queue") or "").strip()
+            reason = self.queue_refusal(arn, bucket, region)
+            if reason:
+                refused.append((arn, reason))
+        if not refused:
+            return None
+        LOG.write(op="PutBucketNotificationConfiguration", outcome="error", code="InvalidArgument",
+                  bucket=bucket, refused=refused)
+        args = "".join(f"<ArgumentName{i}>{escape(a)}</ArgumentName{i}><ArgumentValue{i}>{escape(r)}"
+                       f"</ArgumentValue{i}>" for i, (a, r) in enumerate(refused, 1))
+        xml = ('<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidArgument</Code>'
+               "<Message>Unable to validate the following destination configurations</Message>"
+               f"{args}<RequestId>{uuid.uuid4().hex[:16].upper()}</RequestId><HostId>fake-appflow</HostId>"
+               "</Error>")
+        return 400, [("Content-Type", "application/xml")], xml.encode()
+
+    def queue_refusal(self, arn, bucket, region):
+        parts = arn.split(":")
+        if len(parts) != 6 or parts[2] != "sqs":
+            return f"{arn} is not an SQS queue ARN"
+        queue_region, account, name = parts[3], parts[4], parts[5]
+        sqs = self.moto.client("sqs", queue_region or region)
+        try:
+            url = sqs.get_queue_url(QueueName=name, QueueOwnerAWSAccountId=account)["QueueUrl"]
+            attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+        except ClientError:
+            return "The destination queue does not exist"
+        context = {"aws:SourceArn": f"arn:aws:s3:::{bucket}", "aws:SourceAccount": DEFAULT_ACCOUNT,
+                   "aws:SecureTransport": "true"}
+        policy = json.loads(attrs.get("Policy") or "{}")
+        if not policy_allows(policy, "sqs:SendMessage", arn, context, service=S3_PRINCIPAL):
+            return "Permissions on the destination queue do not allow S3 to publish notifications from this bucket"
+        key = attrs.get("KmsMasterKeyId")
+        if not key:
+            return None  # unencrypted, or SSE-SQS (SqsManagedSseEnabled): no key policy involved
+        if key.startswith("alias/aws/"):
+            return (f"The destination queue is encrypted with the AWS managed key {key}, whose policy "
+                    "cannot let S3 encrypt (use a customer managed key)")
+        kms = self.moto.client("kms", queue_region or region)
+        try:
+            meta = kms.describe_key(KeyId=key)["KeyMetadata"]
+            key_policy = json.loads(kms.get_key_policy(KeyId=meta["KeyId"], PolicyName="default")["Policy"])
+        except ClientError as exc:
+            return f"The destination queue's KMS key {key} cannot be used ({error_code(exc)})"
+        missing = [a for a in ("kms:GenerateDataKey", "kms:Decrypt")
+                   if not policy_allows(key_policy, a, meta["Arn"], context, service=S3_PRINCIPAL)]
+        if missing:
+            return (f"The destination queue's KMS key policy does not allow {S3_PRINCIPAL} "
+                    f"{', '.join(missing)}, so S3 cannot send to the encrypted queue")
+        return None
 
 
 # --------------------------------------------------------------------------------------------
@@ -1357,6 +1531,7 @@ GAPS = MotoGaps()
 
 def make_handler(model, appflow, runner, moto):
     moto_url = urllib.parse.urlsplit(moto.endpoint)
+    notifications = BucketNotifications(moto)
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -1410,6 +1585,8 @@ def make_handler(model, appflow, runner, moto):
 
         def dispatch(self):
             body = self.body_as_read = self.read_body()
+            if self.command == "POST" and urllib.parse.urlsplit(self.path).path == "/_fake-appflow/run":
+                return self.fake_run(body)
             scope = self.scope()
             service = scope["service"] if scope else None
             try:
@@ -1421,7 +1598,8 @@ def make_handler(model, appflow, runner, moto):
                 if service == "lambda":
                     answer = GAPS.lambda_(self.command, self.path, body, self.relay)
                 elif service == "s3":
-                    answer = GAPS.s3(self.command, self.path, self.headers, body, self.relay)
+                    answer = (notifications.check(self.command, self.path, self.headers, body, scope["region"])
+                              or GAPS.s3(self.command, self.path, self.headers, body, self.relay))
                 elif service == "events":
                     answer = GAPS.events(self.headers.get("X-Amz-Target", ""), body, self.relay)
                 elif service == "sqs":
@@ -1479,6 +1657,16 @@ def make_handler(model, appflow, runner, moto):
                                ("x-amzn-ErrorType", err.code),
                                ("x-amzn-RequestId", str(uuid.uuid4()))],
                       json.dumps({"message": err.message}).encode())
+
+        def fake_run(self, body):
+            try:
+                req = json.loads(body or b"{}")
+                out = appflow.run_to_s3(req.get("region") or "us-east-1", req["flowName"], req.get("records") or [])
+            except AwsError as err:
+                return self.aws_error(err)
+            except (ValueError, KeyError, TypeError) as exc:
+                return self.aws_error(validation(f"/_fake-appflow/run takes {{flowName, region, records}}: {exc}"))
+            self.send(200, [("Content-Type", "application/json")], json.dumps(out).encode())
 
         # ---- Lambda
 

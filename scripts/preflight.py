@@ -499,7 +499,8 @@ Salesforce steps preflight cannot check (do them before the first apply, in this
   [ ] metadata deployed to the org with the certificate (the org allows "Access to OAuth
       Consumer Secrets via Metadata API"):
       scripts/salesforce-deploy.sh --cert <env certificate> --target-org <alias>
-  [ ] an integration user exists and has the permission set sfbridge_Integration_User
+  [ ] an integration user exists and has the permission set sfbridge_Integration_User (it reads
+      Config_Request__c.Needs_Sync__c, the catch-up flow's filter: deployed with the metadata)
   [ ] the External Client App sfbridge_AppFlow holds the certificate of the key the JWT is
       signed with (JWT bearer flow), and its policy pre-authorises the integration user
   [ ] the JWT is minted for that user and consumer key (scripts/salesforce-jwt.sh) and is in the

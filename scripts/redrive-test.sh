@@ -12,5 +12,8 @@ bin=$(scripts/venv.sh redrive)
 scripts/venv.sh local-aws >/dev/null  # moto, and fake-appflow.py's interpreter
 if [ -z "${SFBRIDGE_BOOTSTRAP:-}" ]; then
   cargo build --locked --quiet --bin bootstrap
+  target=${CARGO_TARGET_DIR:-target}  # cargo's own variable, honoured
+  case $target in /*) ;; *) target="$root/$target" ;; esac
+  export SFBRIDGE_BOOTSTRAP="$target/debug/bootstrap"
 fi
 exec scripts/local-aws.sh run "$bin/python" tests/scripts/test_redrive.py "$@"

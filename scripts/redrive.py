@@ -52,10 +52,12 @@ ENV_PATTERN = re.compile(r"[a-z][a-z0-9-]{0,30}")
 STREAM_CONSUMERS = ("status-csv", "notify")
 # DynamoDB Streams keeps a record for 24 hours.
 STREAM_RETENTION = dt.timedelta(hours=24)
-# The mappings' filter (modules/functions/main.tf): eventName INSERT and NewImage.pk.S with this
-# prefix. Lambda applies it before invoking; a replay must too.
+# The mappings' filter (modules/functions/main.tf): eventName INSERT, NewImage.pk.S and
+# NewImage.sk.S with these prefixes (request items only). Lambda applies it before invoking; a
+# replay must too.
 FILTER_EVENT_NAME = "INSERT"
 FILTER_PK_PREFIX = "REQUEST#"
+FILTER_SK_PREFIX = "EVENT#"
 MOVE_RATE_MAX = 500  # botocore sqs StartMessageMoveTaskRequest.MaxNumberOfMessagesPerSecond
 TERMINAL = ("COMPLETED", "FAILED", "CANCELLED")
 # A move task we started must list with a StartedTimestamp after this much before our call.
@@ -511,10 +513,12 @@ def lambda_record(r: dict, stream_arn: str) -> dict:
 
 
 def passes_filter(record: dict) -> bool:
-    """The stream mappings' filter: request-item inserts only."""
-    pk = record.get("dynamodb", {}).get("NewImage", {}).get("pk", {})
-    return (record.get("eventName") == FILTER_EVENT_NAME and isinstance(pk.get("S"), str)
-            and pk["S"].startswith(FILTER_PK_PREFIX))
+    """The stream mappings' filter: request-item inserts only (pk REQUEST#..., sk EVENT#...)."""
+    image = record.get("dynamodb", {}).get("NewImage", {})
+    pk, sk = image.get("pk", {}).get("S"), image.get("sk", {}).get("S")
+    return (record.get("eventName") == FILTER_EVENT_NAME
+            and isinstance(pk, str) and pk.startswith(FILTER_PK_PREFIX)
+            and isinstance(sk, str) and sk.startswith(FILTER_SK_PREFIX))
 
 
 def read_range(ctx: Context, info: dict) -> list[dict]:

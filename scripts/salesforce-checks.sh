@@ -21,6 +21,40 @@ sys.exit(1 if bad else 0)
 PY
 then ok "every metadata XML file is well-formed"; else bad "malformed XML"; fi
 
+# The catch-up flow (modules/inbound, aws_appflow_flow.sweep) queries fields of the request object
+# by name: each must exist there, and the integration user AppFlow signs in as must be able to
+# read it (a required field is always readable; the others need a field permission), or AppFlow
+# refuses the flow. Its filter is a formula checkbox on the blank status.
+if python3 - "$root/modules/inbound/main.tf" <<'PY'
+import pathlib, re, sys
+tf = pathlib.Path(sys.argv[1]).read_text()
+fields = re.findall(r"^\s+(\w+)\s+=\s+\"\w+\"$", re.search(r"sweep_fields = \{(.*?)\n  \}", tf, re.S).group(1), re.M)
+needs = re.search(r'needs_sync_field = "(\w+)"', tf).group(1)
+obj = pathlib.Path("force-app/main/default/objects/Config_Request__c/fields")
+perms = pathlib.Path("force-app/main/default/permissionsets/sfbridge_Integration_User.permissionset-meta.xml").read_text()
+bad = []
+for f in fields + [needs]:
+    if not f.endswith("__c"):
+        continue  # Id, CreatedDate: standard fields
+    meta = obj / f"{f}.field-meta.xml"
+    if not meta.exists():
+        bad.append(f"{f}: no such field on Config_Request__c"); continue
+    required = "<required>true</required>" in meta.read_text()
+    readable = re.search(rf"<field>Config_Request__c\.{f}</field>\s*<readable>true</readable>", perms)
+    if not (required or readable):
+        bad.append(f"{f}: not readable by sfbridge_Integration_User")
+text = (obj / f"{needs}.field-meta.xml").read_text()
+if not ("<type>Checkbox</type>" in text and "<formula>ISBLANK(Sync_Status__c)</formula>" in text):
+    bad.append(f"{needs}: not the formula checkbox ISBLANK(Sync_Status__c)")
+if "<type>Text</type>" not in (obj / "Sync_Status__c.field-meta.xml").read_text():
+    bad.append("Sync_Status__c is no longer Text: ISBLANK must become ISPICKVAL/TEXT for a picklist")
+for b in bad:
+    print("  " + b)
+print(f"  {len(fields)} mapped fields and the filter {needs}")
+sys.exit(1 if bad or len(fields) < 3 else 0)
+PY
+then ok "the catch-up flow's fields exist on Config_Request__c and the integration user reads them"; else bad "the catch-up flow's fields (modules/inbound) and the Salesforce source disagree"; fi
+
 # The CLI: installed once per lock file, from the npm registry, without install scripts.
 stamp=node_modules/.package-lock.sha256
 want=$(sha256sum package-lock.json | cut -d' ' -f1)

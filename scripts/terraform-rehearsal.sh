@@ -3,7 +3,8 @@
 # committed (terraform/dev, AppFlow on, Connect off) against a fresh moto and the strict local
 # AppFlow endpoint (scripts/fake-appflow.py), which refuses what AWS refuses: requests outside
 # the AppFlow service model, CLIENT_CREDENTIALS, an empty S3 source prefix, a bucket policy
-# that does not let AppFlow in (yet), a flow activated before its partner bus exists. The
+# that does not let AppFlow in (yet), a flow activated before its partner bus exists, a bucket
+# notification to a queue (or KMS key) that does not let S3 send. The
 # activation runs the real flow-guard binary, and the first StartFlow is denied as while IAM
 # propagates a new role policy. Then: what exists is checked through the AWS APIs, a second
 # plan must show no changes, no Lambda function may depend on a flow or the connector profile,
@@ -34,15 +35,17 @@ run() {
   cp "$root"/terraform/dev/*.tf "$root/terraform/dev/terraform.tfvars" "$work/terraform/dev/"
   cp "$root"/tests/terraform/rehearsal/*.tf "$work/terraform/dev/"
 
-  # The real bootstrap answers the activation (flow-guard).
+  # The real bootstrap answers the activation (flow-guard); cargo's CARGO_TARGET_DIR is honoured.
   if ! (cd "$root" && cargo build --locked --quiet --bin bootstrap); then
     bad "cargo build --bin bootstrap"; return
   fi
+  local target=${CARGO_TARGET_DIR:-target}
+  case $target in /*) ;; *) target="$root/$target" ;; esac
   local port fake_pid
   : > "$logs/rehearsal-appflow.log"  # deployed.py reads this run's requests only
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
   "$py" "$root/scripts/fake-appflow.py" --port "$port" --moto "$AWS_ENDPOINT_URL" \
-    --bootstrap "$root/target/debug/bootstrap" --deny-first-start 1 \
+    --bootstrap "$target/debug/bootstrap" --deny-first-start 1 \
     --log "$logs/rehearsal-appflow.log" > "$logs/rehearsal-appflow.out" 2>&1 &
   fake_pid=$!
   trap 'kill $fake_pid 2>/dev/null' RETURN
@@ -113,7 +116,7 @@ run() {
 
   if "$py" "$root/tests/terraform/rehearsal/deployed.py" "$(tf output -json function_names)" \
     "$logs/rehearsal-appflow.log"; then
-    ok "flows Active (activated by flow-guard through the IAM-propagation denial), functions, mappings, the ingest queue (redrive, rule target, mapping), queues, alarms, dashboard, the header CSV"
+    ok "flows Active (activated by flow-guard through the IAM-propagation denial), functions, mappings, the ingest queue (redrive, rule target, mapping), queues, alarms, dashboard, the header CSV; the catch-up flow's definition, its bucket notification, and one played run whose file reached the ingest queue"
   else
     bad "what the apply created"
   fi

@@ -4,7 +4,7 @@
 resource "aws_s3_bucket" "this" {
   #checkov:skip=CKV_AWS_18:Access logging needs a separate log bucket per account; CloudTrail data events are the audit trail for these buckets.
   #checkov:skip=CKV_AWS_144:Cross-region replication is a per-customer DR decision; objects here are transient (status rows, oversized events).
-  #checkov:skip=CKV2_AWS_62:No consumer needs S3 event notifications; AppFlow and ingest read on their own schedule.
+  #checkov:skip=CKV2_AWS_62:Event notifications are the caller's, where a consumer needs them (inbound: catch-up files to the ingest queue); the status bucket is read by AppFlow on its schedule.
   bucket        = var.name
   force_destroy = var.force_destroy
 

@@ -57,6 +57,21 @@ resource "aws_kms_key" "this" {
         Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
         Resource  = "*"
         Condition = { StringEquals = { "aws:SourceAccount" = var.account_id } }
+      },
+      {
+        # S3 sends the catch-up files' notifications to the KMS-encrypted ingest queue, and
+        # while the notification is configured it sends a test message that must get through,
+        # or PutBucketNotificationConfiguration fails ("Unable to validate the following
+        # destination configurations"). The S3 user guide ("Granting permissions to publish
+        # event notification messages to a destination") gives this statement for a queue under
+        # a customer managed key, without conditions; AWS documents none for S3's use of the
+        # key, so none is set here. Which bucket may send is the queue policy's decision
+        # (aws:SourceArn and aws:SourceAccount, inbound module).
+        Sid       = "S3NotifiesEncryptedQueues"
+        Effect    = "Allow"
+        Principal = { Service = "s3.amazonaws.com" }
+        Action    = ["kms:GenerateDataKey", "kms:Decrypt"]
+        Resource  = "*"
       }
     ]
   })

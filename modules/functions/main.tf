@@ -28,6 +28,8 @@ locals {
       CONFIG_TABLE          = var.table.name
       LARGE_EVENT_BUCKET    = var.large_event_bucket.name
       DEAD_LETTER_QUEUE_URL = var.ingest_queue.dead_letter_url
+      SWEEP_PREFIX          = var.large_event_bucket.sweep_prefix
+      SWEEP_GRACE_MINUTES   = tostring(var.sweep_grace_minutes)
     }
     "status-csv" = {
       STATUS_BUCKET = var.status_bucket.name
@@ -71,14 +73,19 @@ locals {
   statements = {
     "ingest" = [
       {
-        Sid       = "WriteConfigAndRequestItems"
+        # One transaction: the config item (REGION#), the request item (REQUEST#) and the
+        # record's claim (RECORD#<record_id> / CLAIM, put only if it does not exist: one
+        # record, one outcome, DESIGN.md). TransactWriteItems is authorised per item action.
+        Sid       = "WriteConfigRequestAndClaimItems"
         Effect    = "Allow"
         Action    = ["dynamodb:PutItem", "dynamodb:ConditionCheckItem"]
         Resource  = var.table.arn
-        Condition = { "ForAllValues:StringLike" = { "dynamodb:LeadingKeys" = ["REGION#*", "REQUEST#*"] } }
+        Condition = { "ForAllValues:StringLike" = { "dynamodb:LeadingKeys" = ["REGION#*", "REQUEST#*", "RECORD#*"] } }
       },
       {
-        Sid      = "ReadLargeEventPayloads"
+        # Payload pointers name whatever key AppFlow chose for an oversized event; catch-up
+        # files are under SWEEP_PREFIX. Both only in LARGE_EVENT_BUCKET.
+        Sid      = "ReadLargeEventPayloadsAndCatchUpFiles"
         Effect   = "Allow"
         Action   = ["s3:GetObject"]
         Resource = "${var.large_event_bucket.arn}/*"
@@ -362,12 +369,14 @@ resource "aws_lambda_event_source_mapping" "stream" {
     }
   }
 
-  # Only request-item inserts: config items, markers and counters never invoke them.
+  # Only request-item inserts (pk REQUEST#..., sk EVENT#...: DESIGN.md, only request items
+  # produce a CSV): config items, record claims, markers and counters never invoke them. The
+  # fields of one pattern must all match (Lambda event filtering).
   filter_criteria {
     filter {
       pattern = jsonencode({
         eventName = ["INSERT"]
-        dynamodb  = { NewImage = { pk = { S = [{ prefix = "REQUEST#" }] } } }
+        dynamodb  = { NewImage = { pk = { S = [{ prefix = "REQUEST#" }] }, sk = { S = [{ prefix = "EVENT#" }] } } }
       })
     }
   }

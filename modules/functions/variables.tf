@@ -34,11 +34,30 @@ variable "table" {
 }
 
 variable "large_event_bucket" {
-  description = "The bucket AppFlow writes oversized events to (ingest reads only here)."
+  description = "The inbound bucket (LARGE_EVENT_BUCKET): AppFlow writes oversized events and, under sweep_prefix (SWEEP_PREFIX), the catch-up files there; ingest reads only here."
   type = object({
-    name = string
-    arn  = string
+    name         = string
+    arn          = string
+    sweep_prefix = optional(string, "sweep/")
   })
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_.-]{1,200}/$", var.large_event_bucket.sweep_prefix))
+    error_message = "large_event_bucket.sweep_prefix must be one folder name ending in /, e.g. sweep/."
+  }
+}
+
+variable "sweep_grace_minutes" {
+  description = "SWEEP_GRACE_MINUTES: a catch-up line for a request created less than this many minutes ago is left for the event path (a later catch-up run still finds it)."
+  type        = number
+  default     = 10
+
+  validation {
+    # At least a minute (the event path needs seconds); at most a day, so a request the event
+    # path lost is still applied the same day.
+    condition     = var.sweep_grace_minutes >= 1 && var.sweep_grace_minutes <= 1440 && floor(var.sweep_grace_minutes) == var.sweep_grace_minutes
+    error_message = "sweep_grace_minutes must be a whole number of minutes from 1 to 1440."
+  }
 }
 
 variable "ingest_queue" {

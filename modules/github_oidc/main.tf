@@ -100,7 +100,7 @@ locals {
         "s3:ListBucket", "s3:GetBucketLocation", "s3:GetBucketPolicy", "s3:GetBucketAcl", "s3:GetBucketCORS", "s3:GetBucketWebsite",
         "s3:GetBucketVersioning", "s3:GetBucketLogging", "s3:GetBucketRequestPayment", "s3:GetBucketTagging", "s3:GetBucketObjectLockConfiguration",
         "s3:GetBucketPublicAccessBlock", "s3:GetBucketOwnershipControls", "s3:GetAccelerateConfiguration", "s3:GetLifecycleConfiguration",
-        "s3:GetReplicationConfiguration", "s3:GetEncryptionConfiguration",
+        "s3:GetReplicationConfiguration", "s3:GetEncryptionConfiguration", "s3:GetBucketNotification",
       ]
       Resource = s.buckets
     },
@@ -274,7 +274,7 @@ locals {
       Action = [
         "s3:CreateBucket", "s3:DeleteBucket", "s3:PutBucketPolicy", "s3:DeleteBucketPolicy", "s3:PutBucketVersioning", "s3:PutBucketTagging",
         "s3:PutEncryptionConfiguration", "s3:PutLifecycleConfiguration", "s3:PutBucketPublicAccessBlock", "s3:PutBucketOwnershipControls",
-        "s3:ListBucketVersions",
+        "s3:ListBucketVersions", "s3:PutBucketNotification",
       ]
       Resource = s.buckets
     },

@@ -1,8 +1,9 @@
 # Steps 12-14: AppFlow's failure events and a periodic health check invoke flow-guard, and
-# Terraform activates both flows through it (the provider's flow_status is read-only). An
-# activation runs after everything named in activation_after exists (the partner bus, its rule,
-# the rule's target and the queue policies, for the event flow) and again, in place,
-# whenever its flow's definition changes.
+# Terraform activates every managed flow through it (the provider's flow_status is read-only):
+# the event flow, the status flow and the catch-up (sweep) flow. An activation runs after
+# everything named in activation_after exists (the partner bus, its rule, the rule's target and
+# the queue policies, for the event flow; the bucket notification and the queue policy, for the
+# catch-up flow) and again, in place, whenever its flow's definition changes.
 
 resource "aws_cloudwatch_event_rule" "deactivated" {
   name        = "${var.name_prefix}-flow-deactivated"

@@ -12,7 +12,7 @@ variable "flow_guard" {
 }
 
 variable "flows" {
-  description = "The managed flows by role (events, status): name, ARN, a revision that changes with the definition, and what must exist before activation."
+  description = "The managed flows by role (events, status, sweep): name, ARN, a revision that changes with the definition, and what must exist before activation."
   type = map(object({
     name             = string
     arn              = string

@@ -3,6 +3,10 @@
 # rule on it that sends to the ingest queue (retry policy and a dead-letter queue on the
 # target), the ingest queue and its dead-letter queue, and the large-event bucket AppFlow
 # writes oversized events to.
+#
+# Step 17, the catch-up: a scheduled AppFlow flow copies every Config_Request__c still without
+# a status (Needs_Sync__c) into the same bucket under the sweep prefix, and the bucket notifies
+# the ingest queue of each file, so ingest applies what the event path never delivered.
 
 locals {
   flow_name = "${var.name_prefix}-events"
@@ -35,6 +39,82 @@ locals {
   flow_inputs = [local.flow_name, var.kms_key_arn, var.connector_profile_name, var.event_object, local.partner_source, local.bucket_name, local.large_prefix]
 }
 
+# The catch-up (sweep) flow: Salesforce request object -> this bucket, as JSON, every
+# var.sweep_schedule, a full pull (dataPullMode Complete: every record that still needs a
+# status, every run, not only the ones changed since the last run), filtered to Needs_Sync__c.
+locals {
+  sweep_flow_name = "${var.name_prefix}-sweep"
+  sweep_flow_arn  = "arn:aws:appflow:${var.region}:${var.account_id}:flow/${local.sweep_flow_name}"
+  # AppFlow's S3 bucketPrefix is a folder name without the trailing "/" (the model: BucketPrefix,
+  # max 512, pattern .*); AppFlow writes <prefix>/<flow name>/<execution id>/<file>, so every
+  # file is under var.sweep_prefix, which is what the bucket notification filters on.
+  sweep_bucket_prefix = trimsuffix(var.sweep_prefix, "/")
+  # The formula checkbox on the request object (salesforce/): true while Sync_Status__c is blank.
+  needs_sync_field = "Needs_Sync__c"
+  # What ingest reads from a catch-up line (DESIGN.md "Catch-up files"): Id, CreatedDate and the
+  # request fields, named like the platform event's, each with its Salesforce (describe) type.
+  # The Map tasks carry them over unchanged; AppFlow writes only mapped fields.
+  sweep_fields = {
+    Id              = "id"
+    CreatedDate     = "datetime"
+    Action__c       = "picklist"
+    Region__c       = "string"
+    Config_Type__c  = "picklist"
+    Config_Key__c   = "string"
+    Name__c         = "string"
+    Message__c      = "textarea"
+    Open_Time__c    = "string"
+    Close_Time__c   = "string"
+    Time_Zone__c    = "string"
+    Requested_By__c = "email"
+  }
+  # The projection (the fields AppFlow queries) holds the filter's field too, as AWS's own
+  # construct library builds it (cdklabs/cdk-appflow, FlowBase.addProjectionField adds the
+  # source fields of Map and Filter tasks).
+  sweep_projection = concat(keys(local.sweep_fields), [local.needs_sync_field])
+  # REST_SYNC: the same API, so the same date and null formats, on every run. AUTOMATIC (the
+  # default) switches to Bulk API 2.0 at 1,000,000 records, which "formats the data
+  # differently" (the AppFlow model, SalesforceSourceProperties.dataTransferApi); and naming
+  # it keeps the provider from reading back a value the configuration lacks.
+  sweep_transfer_api = "REST_SYNC"
+
+  # Everything the sweep flow's definition is made of (its revision).
+  sweep_inputs = [
+    local.sweep_flow_name, var.kms_key_arn, var.connector_profile_name, var.request_object, local.sweep_transfer_api,
+    local.bucket_name, local.sweep_bucket_prefix, "JSON", local.sweep_fields, local.needs_sync_field, "EQUAL_TO", "true",
+    var.sweep_schedule, "Complete",
+  ]
+}
+
+locals {
+  # AppFlow's documented S3-destination actions ("Amazon S3 Bucket Policies for Amazon AppFlow"),
+  # for AppFlow acting for this account and region only (confused-deputy protection; AWS
+  # documents no finer aws:SourceArn value for AppFlow's S3 access), each under its own prefix.
+  appflow_write_actions = ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:ListBucketMultipartUploads", "s3:GetBucketAcl", "s3:PutObjectAcl"]
+  appflow_conditions    = { StringEquals = { "aws:SourceAccount" = var.account_id }, ArnLike = { "aws:SourceArn" = "arn:aws:appflow:${var.region}:${var.account_id}:*" } }
+  appflow_statements = [
+    {
+      Sid       = "AppFlowWritesLargeEvents"
+      Effect    = "Allow"
+      Principal = { Service = "appflow.amazonaws.com" }
+      Action    = local.appflow_write_actions
+      Resource  = ["arn:aws:s3:::${local.bucket_name}", "arn:aws:s3:::${local.bucket_name}/${local.large_prefix}/*"]
+      Condition = local.appflow_conditions
+    },
+    {
+      # The catch-up files (the sweep flow's S3 destination). In the policy before the flow
+      # exists: AppFlow checks its access to a destination bucket when the flow is created.
+      Sid       = "AppFlowWritesCatchUpFiles"
+      Effect    = "Allow"
+      Principal = { Service = "appflow.amazonaws.com" }
+      Action    = local.appflow_write_actions
+      Resource  = ["arn:aws:s3:::${local.bucket_name}", "arn:aws:s3:::${local.bucket_name}/${var.sweep_prefix}*"]
+      Condition = local.appflow_conditions
+    },
+  ]
+  statement_actions = { for st in local.appflow_statements : st.Sid => st.Action }
+}
+
 module "large_events" {
   source = "../bucket"
 
@@ -42,19 +122,7 @@ module "large_events" {
   kms_key_arn       = var.kms_key_arn
   expire_after_days = 30
   force_destroy     = var.force_destroy
-  policy_statements = [
-    {
-      # AppFlow's documented S3-destination actions ("Amazon S3 Bucket Policies for Amazon
-      # AppFlow"), for AppFlow acting for this account and region only (confused-deputy
-      # protection; AWS documents no finer aws:SourceArn value for AppFlow's S3 access).
-      Sid       = "AppFlowWritesLargeEvents"
-      Effect    = "Allow"
-      Principal = { Service = "appflow.amazonaws.com" }
-      Action    = ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts", "s3:ListBucketMultipartUploads", "s3:GetBucketAcl", "s3:PutObjectAcl"]
-      Resource  = ["arn:aws:s3:::${local.bucket_name}", "arn:aws:s3:::${local.bucket_name}/${local.large_prefix}/*"]
-      Condition = { StringEquals = { "aws:SourceAccount" = var.account_id }, ArnLike = { "aws:SourceArn" = "arn:aws:appflow:${var.region}:${var.account_id}:*" } }
-    }
-  ]
+  policy_statements = local.appflow_statements
 
   tags = var.tags
 }
@@ -108,6 +176,132 @@ resource "aws_appflow_flow" "events" {
   }
 
   tags = var.tags
+}
+
+resource "aws_appflow_flow" "sweep" {
+  count = var.create_flow ? 1 : 0
+
+  name        = local.sweep_flow_name
+  description = "${var.request_object} records without a status to the inbound bucket, sfbridge step 17 catch-up"
+  kms_arn     = var.kms_key_arn
+
+  source_flow_config {
+    connector_type         = "Salesforce"
+    connector_profile_name = var.connector_profile_name
+
+    source_connector_properties {
+      salesforce {
+        object                      = var.request_object
+        data_transfer_api           = local.sweep_transfer_api
+        enable_dynamic_field_update = false
+        include_deleted_records     = false
+      }
+    }
+  }
+
+  destination_flow_config {
+    connector_type = "S3"
+
+    destination_connector_properties {
+      s3 {
+        # The name comes from the bucket's policy, which lets AppFlow write under the prefix.
+        bucket_name   = module.large_events.bucket_name
+        bucket_prefix = local.sweep_bucket_prefix
+
+        s3_output_format_config {
+          # One JSON object per line, one record per object (DESIGN.md "Catch-up files").
+          file_type = "JSON"
+
+          # Unaggregated: AppFlow may split a large run over several files, each its own
+          # notification, which keeps every file well under ingest's 32 MiB bound.
+          aggregation_config {
+            aggregation_type = "None"
+          }
+        }
+      }
+    }
+  }
+
+  # Which fields AppFlow queries (PROJECTION), which records (Needs_Sync__c = true), and how
+  # each field reaches the file (Map, unchanged): explicit tasks, as the status flow has, so
+  # what is read back equals what is written (the provider keeps only one task of a Map_all
+  # flow, hashicorp/terraform-provider-aws#35992).
+  task {
+    source_fields = local.sweep_projection
+    task_type     = "Filter"
+
+    connector_operator {
+      salesforce = "PROJECTION"
+    }
+  }
+
+  task {
+    source_fields = [local.needs_sync_field]
+    task_type     = "Filter"
+
+    connector_operator {
+      salesforce = "EQUAL_TO"
+    }
+
+    # A checkbox is Salesforce type boolean; VALUE is the literal (cdklabs/cdk-appflow,
+    # FilterCondition.booleanEquals: DATA_TYPE and VALUE).
+    task_properties = {
+      DATA_TYPE = "boolean"
+      VALUE     = "true"
+    }
+  }
+
+  dynamic "task" {
+    for_each = local.sweep_fields
+    content {
+      source_fields     = [task.key]
+      destination_field = task.key
+      task_type         = "Map"
+
+      connector_operator {
+        salesforce = "NO_OP"
+      }
+
+      task_properties = {
+        SOURCE_DATA_TYPE      = task.value
+        DESTINATION_DATA_TYPE = task.value
+      }
+    }
+  }
+
+  trigger_config {
+    trigger_type = "Scheduled"
+
+    trigger_properties {
+      scheduled {
+        schedule_expression = var.sweep_schedule
+        # Every run takes every record that still needs a status: a record the event path
+        # lost long ago is as much in the next file as one lost a minute ago.
+        data_pull_mode = "Complete"
+      }
+    }
+  }
+
+  tags = var.tags
+}
+
+# Each catch-up file AppFlow writes reaches ingest through the ingest queue. Only this prefix:
+# the oversized events under large-events/ are read through the pointer the partner bus
+# delivers. S3 sends a test message to the queue while this is written, and refuses the whole
+# configuration ("Unable to validate the following destination configurations") unless the
+# queue policy already lets it send and the queue's KMS key lets it encrypt (connection module),
+# hence depends_on; the provider retries only NoSuchBucket here.
+resource "aws_s3_bucket_notification" "sweep" {
+  bucket = module.large_events.bucket_name
+
+  queue {
+    id            = "catch-up-files"
+    queue_arn     = aws_sqs_queue.ingest.arn
+    events        = ["s3:ObjectCreated:*"]
+    filter_prefix = var.sweep_prefix
+  }
+
+  depends_on = [aws_sqs_queue_policy.ingest]
 }
 
 resource "aws_cloudwatch_event_bus" "partner" {
@@ -199,6 +393,18 @@ resource "aws_sqs_queue_policy" "ingest" {
         Action    = "sqs:SendMessage"
         Resource  = aws_sqs_queue.ingest.arn
         Condition = { ArnEquals = { "aws:SourceArn" = rule.arn } }
+      }],
+      [{
+        # S3's event notifications for the catch-up files, from this bucket in this account
+        # only (S3 user guide, "Granting permissions to publish event notification messages to
+        # a destination": aws:SourceArn is the bucket, aws:SourceAccount its owner; bucket ARNs
+        # hold no account, so the account condition is what ties the name to ours).
+        Sid       = "CatchUpFilesNotify"
+        Effect    = "Allow"
+        Principal = { Service = "s3.amazonaws.com" }
+        Action    = "sqs:SendMessage"
+        Resource  = aws_sqs_queue.ingest.arn
+        Condition = { ArnEquals = { "aws:SourceArn" = "arn:aws:s3:::${local.bucket_name}" }, StringEquals = { "aws:SourceAccount" = var.account_id } }
       }],
     )
   })

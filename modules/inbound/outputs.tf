@@ -1,6 +1,6 @@
 output "large_event_bucket" {
-  description = "LARGE_EVENT_BUCKET: name and ARN."
-  value       = { name = module.large_events.bucket_name, arn = module.large_events.bucket_arn }
+  description = "LARGE_EVENT_BUCKET (name, ARN) and SWEEP_PREFIX, the folder of its catch-up files."
+  value       = { name = module.large_events.bucket_name, arn = module.large_events.bucket_arn, sweep_prefix = var.sweep_prefix }
 }
 
 output "flow_name" {
@@ -53,4 +53,28 @@ output "ingest_dead_letter_queue" {
 output "rule_dead_letter_queue" {
   description = "Events EventBridge could not deliver to the ingest queue."
   value       = { name = aws_sqs_queue.rule_dlq.name, arn = aws_sqs_queue.rule_dlq.arn }
+}
+
+output "sweep_flow_name" {
+  description = "The catch-up (sweep) flow's name."
+  value       = local.sweep_flow_name
+}
+
+output "sweep_flow_arn" {
+  description = "The catch-up flow's ARN (built from its name: IAM policies and MANAGED_FLOWS need not wait for the flow, which waits for Salesforce)."
+  value       = local.sweep_flow_arn
+}
+
+output "sweep_flow_revision" {
+  description = "Changes whenever an input of the catch-up flow's definition changes (re-runs its activation, in place). Hashed from the inputs."
+  value       = sha1(jsonencode(local.sweep_inputs))
+}
+
+output "sweep_activation_prerequisites" {
+  description = "What must exist before the catch-up flow is activated: the flow, the bucket's notification to the ingest queue and the queue policy that lets S3 send (ids; empty without AppFlow)."
+  value = var.create_flow ? compact([
+    try(aws_appflow_flow.sweep[0].arn, ""),
+    aws_s3_bucket_notification.sweep.id,
+    aws_sqs_queue_policy.ingest.id,
+  ]) : []
 }

@@ -43,6 +43,9 @@ module "inbound" {
   kms_key_arn            = module.connection.kms_key_arn
   connector_profile_name = module.connection.connector_profile_name
   ingest_timeout_seconds = module.functions.timeouts["ingest"]
+  request_object         = var.salesforce_request_object
+  sweep_prefix           = var.sweep_prefix
+  sweep_schedule         = var.sweep_schedule
   create_flow            = var.create_appflow
   force_destroy          = var.force_destroy
 }
@@ -78,6 +81,7 @@ module "functions" {
     dead_letter_url = module.inbound.ingest_dead_letter_queue.url
   }
   ingest_max_concurrency = var.ingest_max_concurrency
+  sweep_grace_minutes    = var.sweep_grace_minutes
   status_topic_arn       = module.notifications.status_topic_arn
   support_topic_arn      = module.notifications.support_topic_arn
   # Names and ARNs built from names: no function waits for a flow (which waits for Salesforce),
@@ -85,6 +89,7 @@ module "functions" {
   managed_flows = [
     { name = module.inbound.flow_name, arn = module.inbound.flow_arn },
     { name = module.outbound.flow_name, arn = module.outbound.flow_arn },
+    { name = module.inbound.sweep_flow_name, arn = module.inbound.sweep_flow_arn },
   ]
   max_reactivations    = var.max_reactivations
   reserved_concurrency = var.reserved_concurrency
@@ -114,6 +119,14 @@ module "guard" {
       # The flow itself, and something writing the CSVs it reads.
       activation_after = concat(module.outbound.activation_prerequisites, [module.functions.function_arns["status-csv"]])
     }
+    sweep = {
+      name     = module.inbound.sweep_flow_name
+      arn      = module.inbound.sweep_flow_arn
+      revision = module.inbound.sweep_flow_revision
+      # The flow, and somewhere for its files to go: the bucket's notification to the ingest
+      # queue and the queue policy that lets S3 send (the queue holds them until ingest reads).
+      activation_after = module.inbound.sweep_activation_prerequisites
+    }
   }
 }
 
@@ -135,7 +148,7 @@ module "monitoring" {
   max_ingest_queue_age_seconds = var.max_ingest_queue_age_seconds
   functions                    = module.functions.function_names
   stream_functions             = { for k in ["status-csv", "notify"] : k => module.functions.function_names[k] }
-  flow_names                   = [module.inbound.flow_name, module.outbound.flow_name]
+  flow_names                   = [module.inbound.flow_name, module.outbound.flow_name, module.inbound.sweep_flow_name]
 }
 
 # ingest's dead-letter queue was the functions module's (async invocations) and is now the

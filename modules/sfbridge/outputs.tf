@@ -14,8 +14,13 @@ output "connector_profile_name" {
 }
 
 output "flows" {
-  description = "The AppFlow flows flow-guard manages."
-  value       = { events = module.inbound.flow_name, status = module.outbound.flow_name }
+  description = "The AppFlow flows flow-guard manages: the event flow, the status flow and the catch-up (sweep) flow."
+  value       = { events = module.inbound.flow_name, status = module.outbound.flow_name, sweep = module.inbound.sweep_flow_name }
+}
+
+output "catch_up_files" {
+  description = "Where the catch-up flow writes (s3://<inbound bucket>/<sweep prefix>): each new file there reaches ingest through the ingest queue."
+  value       = "s3://${module.inbound.large_event_bucket.name}/${module.inbound.large_event_bucket.sweep_prefix}"
 }
 
 output "event_bus_name" {

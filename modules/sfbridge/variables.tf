@@ -131,6 +131,24 @@ variable "status_schedule" {
   default     = "rate(5minutes)"
 }
 
+variable "sweep_prefix" {
+  description = "SWEEP_PREFIX: the inbound bucket's folder for catch-up files (the catch-up flow writes there, the ingest queue is told of each new one)."
+  type        = string
+  default     = "sweep/"
+}
+
+variable "sweep_schedule" {
+  description = "How often the catch-up flow copies requests without a status (AppFlow syntax, e.g. rate(15minutes))."
+  type        = string
+  default     = "rate(15minutes)"
+}
+
+variable "sweep_grace_minutes" {
+  description = "SWEEP_GRACE_MINUTES: catch-up lines for requests younger than this are left for the event path."
+  type        = number
+  default     = 10
+}
+
 variable "flow_check_schedule" {
   description = "How often flow-guard checks the flows."
   type        = string

@@ -49,6 +49,8 @@ module "sfbridge" {
   create_appflow         = var.create_appflow
   connect_instance_id    = var.connect_instance_id
   max_reactivations      = var.max_reactivations
+  sweep_schedule         = var.sweep_schedule
+  sweep_grace_minutes    = var.sweep_grace_minutes
   deletion_protection    = var.deletion_protection
   force_destroy          = var.force_destroy
 }

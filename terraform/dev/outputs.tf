@@ -9,8 +9,13 @@ output "connector_profile_name" {
 }
 
 output "flows" {
-  description = "The AppFlow flows."
+  description = "The AppFlow flows: events, status and the catch-up (sweep) flow."
   value       = module.sfbridge.flows
+}
+
+output "catch_up_files" {
+  description = "Where the catch-up flow writes the requests still without a status (s3://bucket/prefix/)."
+  value       = module.sfbridge.catch_up_files
 }
 
 output "topics" {

@@ -88,6 +88,18 @@ variable "max_reactivations" {
   default     = 3
 }
 
+variable "sweep_schedule" {
+  description = "How often the catch-up flow copies requests still without a status to AWS (AppFlow syntax)."
+  type        = string
+  default     = "rate(15minutes)"
+}
+
+variable "sweep_grace_minutes" {
+  description = "Catch-up lines for requests younger than this many minutes are left for the event path."
+  type        = number
+  default     = 10
+}
+
 variable "deletion_protection" {
   description = "Protect the table."
   type        = bool

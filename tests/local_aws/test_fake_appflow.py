@@ -19,6 +19,8 @@ import tempfile
 import textwrap
 import time
 import unittest
+import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 import zipfile
@@ -239,6 +241,58 @@ def upsert_flow(flow_name, profile, bucket, prefix="status", error_bucket=None, 
                 "connectorOperator": {"S3": "NO_OP"},
                 "taskProperties": {"SOURCE_DATA_TYPE": "string", "DESTINATION_DATA_TYPE": "string"}}],
     )
+
+
+SWEEP_FIELDS = {"Id": "id", "CreatedDate": "datetime", "Action__c": "picklist", "Region__c": "string",
+                "Config_Type__c": "picklist", "Config_Key__c": "string", "Name__c": "string",
+                "Message__c": "textarea", "Open_Time__c": "string", "Close_Time__c": "string",
+                "Time_Zone__c": "string", "Requested_By__c": "email"}
+
+
+def sweep_flow(flow_name, profile, bucket, prefix="sweep", schedule="rate(15minutes)"):
+    """Salesforce Config_Request__c -> S3 JSON, scheduled, full pull, filtered to Needs_Sync__c
+    (our catch-up flow, modules/inbound)."""
+    tasks = [{"sourceFields": list(SWEEP_FIELDS) + ["Needs_Sync__c"], "taskType": "Filter",
+              "connectorOperator": {"Salesforce": "PROJECTION"}},
+             {"sourceFields": ["Needs_Sync__c"], "taskType": "Filter", "connectorOperator": {"Salesforce": "EQUAL_TO"},
+              "taskProperties": {"DATA_TYPE": "boolean", "VALUE": "true"}}]
+    tasks += [{"sourceFields": [f], "destinationField": f, "taskType": "Map", "connectorOperator": {"Salesforce": "NO_OP"},
+               "taskProperties": {"SOURCE_DATA_TYPE": t, "DESTINATION_DATA_TYPE": t}} for f, t in SWEEP_FIELDS.items()]
+    return dict(
+        flowName=flow_name,
+        description="Config_Request__c records without a status to the inbound bucket, sfbridge step 17 catch-up",
+        triggerConfig={"triggerType": "Scheduled", "triggerProperties": {"Scheduled": {
+            "scheduleExpression": schedule, "dataPullMode": "Complete"}}},
+        sourceFlowConfig={"connectorType": "Salesforce", "connectorProfileName": profile,
+                          "sourceConnectorProperties": {"Salesforce": {
+                              "object": "Config_Request__c", "dataTransferApi": "REST_SYNC",
+                              "enableDynamicFieldUpdate": False, "includeDeletedRecords": False}}},
+        destinationFlowConfigList=[{"connectorType": "S3", "destinationConnectorProperties": {"S3": {
+            "bucketName": bucket, "bucketPrefix": prefix,
+            "s3OutputFormatConfig": {"fileType": "JSON", "aggregationConfig": {"aggregationType": "None"}}}}}],
+        tasks=tasks,
+    )
+
+
+def fake_run(flow_name, records, endpoint=None):
+    req = urllib.request.Request((endpoint or Env.fake_url) + "/_fake-appflow/run", method="POST",
+                                 data=json.dumps({"flowName": flow_name, "region": REGION, "records": records}).encode())
+    with urllib.request.urlopen(req) as r:
+        return json.loads(r.read())
+
+
+def s3_via_fake():
+    return client("s3", Env.fake_url, s3={"addressing_style": "path"})
+
+
+def policy_through_fake(bucket, statements):
+    """The bucket policy written as Terraform writes it (through the fake: moto keeps it without
+    the TLS-only Deny it would misapply to plain-HTTP object requests)."""
+    tls = {"Sid": "TlsOnly", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+           "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+           "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+    s3_via_fake().put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17",
+                                                                       "Statement": [tls] + statements}))
 
 
 class FakeAppFlowTest(unittest.TestCase):
@@ -502,6 +556,172 @@ class FakeAppFlowTest(unittest.TestCase):
         self.assertAwsError("UnsupportedOperationException", af.stop_flow, flowName=args["flowName"])
 
 
+class ScheduledSalesforceToS3Test(unittest.TestCase):
+    """The catch-up flow's shape: a scheduled, full-pull Salesforce -> S3 JSON flow."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.af = appflow()
+        cls.profile = name("sweep-profile")
+        jwt_profile(cls.af, cls.profile)
+
+    def bucket(self, prefix="sweep/"):
+        bucket = name("inbound")
+        moto("s3").create_bucket(Bucket=bucket)
+        policy_through_fake(bucket, [statement(bucket, prefix, WRITE_ACTIONS,
+                                               {"StringEquals": {"aws:SourceAccount": ACCOUNT}})])
+        return bucket
+
+    def test_destination_policy_must_let_appflow_write_under_the_prefix(self):
+        bucket = self.bucket(prefix="large-events/")  # AppFlow may write elsewhere only
+        err = self.assertRaises_(self.af.create_flow, **sweep_flow(name("sweep"), self.profile, bucket))
+        self.assertEqual(err["Code"], "ValidationException")
+        self.assertIn("does not have permission to write to the S3 bucket", err["Message"])
+        self.assertIn("prefix 'sweep/'", err["Message"])
+
+    def test_created_in_draft_activated_and_described_as_sent(self):
+        bucket = self.bucket()
+        args = sweep_flow(name("sweep"), self.profile, bucket)
+        self.assertEqual(self.af.create_flow(**args)["flowStatus"], "Draft")
+        out = self.af.start_flow(flowName=args["flowName"])
+        self.assertEqual(out["flowStatus"], "Active")
+        self.assertTrue(out["executionId"])  # a scheduled flow's activation answers a run id
+        described = self.af.describe_flow(flowName=args["flowName"])
+        for key in ("sourceFlowConfig", "destinationFlowConfigList", "tasks", "triggerConfig", "description"):
+            self.assertEqual(described[key], args[key], key)
+        summary = {f["flowName"]: f for f in self.af.list_flows()["flows"]}[args["flowName"]]
+        self.assertEqual((summary["sourceConnectorType"], summary["destinationConnectorType"], summary["triggerType"]),
+                         ("Salesforce", "S3", "Scheduled"))
+
+    def test_model_constraints_of_the_scheduled_s3_flow(self):
+        bucket = self.bucket()
+        args = sweep_flow(name("sweep"), self.profile, bucket)
+        args["triggerConfig"]["triggerProperties"]["Scheduled"]["dataPullMode"] = "Full"
+        err = self.assertRaises_(self.af.create_flow, **args)
+        self.assertIn("dataPullMode' failed to satisfy constraint: Member must satisfy enum value set: "
+                      "[Incremental, Complete]", err["Message"])
+        args = sweep_flow(name("sweep"), self.profile, bucket)
+        args["destinationFlowConfigList"][0]["destinationConnectorProperties"]["S3"]["s3OutputFormatConfig"]["fileType"] = "JSONL"
+        args["sourceFlowConfig"]["sourceConnectorProperties"]["Salesforce"]["dataTransferApi"] = "REST"
+        err = self.assertRaises_(self.af.create_flow, **args)
+        self.assertIn("2 validation errors detected", err["Message"])
+        self.assertIn("s3OutputFormatConfig.fileType' failed to satisfy constraint: Member must satisfy enum value set: "
+                      "[CSV, JSON, PARQUET]", err["Message"])
+        self.assertIn("dataTransferApi' failed to satisfy constraint", err["Message"])
+        args = sweep_flow(name("sweep"), self.profile, bucket)
+        args["tasks"][1]["connectorOperator"] = {"Salesforce": "EQUALS"}
+        err = self.assertRaises_(self.af.create_flow, **args)
+        self.assertIn("tasks.2.member.connectorOperator.Salesforce", err["Message"])
+
+    def test_a_run_writes_the_records_that_pass_as_json_lines_under_the_prefix(self):
+        bucket = self.bucket()
+        args = sweep_flow(name("sweep"), self.profile, bucket)
+        self.af.create_flow(**args)
+        with self.assertRaises(urllib.error.HTTPError) as cm:  # Draft: no run
+            fake_run(args["flowName"], [])
+        self.assertEqual(cm.exception.code, 409)
+        self.af.start_flow(flowName=args["flowName"])
+        lost = {"Id": "a0B000000000001AAA", "CreatedDate": "2026-06-01T10:00:00.000+0000", "Action__c": "ADD",
+                "Region__c": "emea-uk", "Config_Type__c": "HOLIDAY", "Config_Key__c": "2026-12-25",
+                "Name__c": "Christmas", "Needs_Sync__c": True, "Sync_Status__c": None, "OwnerId": "005x"}
+        done = dict(lost, Id="a0B000000000002AAA", Needs_Sync__c=False, Sync_Status__c="Success")
+        out = fake_run(args["flowName"], [lost, done])
+        self.assertEqual(out["records"], 1)
+        self.assertTrue(out["key"].startswith(f"sweep/{args['flowName']}/{out['executionId']}/"), out)
+        body = moto("s3").get_object(Bucket=bucket, Key=out["key"])["Body"].read().decode()
+        lines = body.splitlines()
+        self.assertEqual(len(lines), 1)
+        # Only mapped fields: not the filter's field, not unprojected ones.
+        self.assertEqual(json.loads(lines[0]), {k: v for k, v in lost.items() if k in SWEEP_FIELDS})
+        nothing = fake_run(args["flowName"], [done])
+        self.assertEqual((nothing["records"], nothing["key"]), (0, None))  # nothing to transfer: no file
+
+    def assertRaises_(self, call, **kwargs):
+        with self.assertRaises(ClientError) as cm:
+            call(**kwargs)
+        return cm.exception.response["Error"]
+
+
+class BucketNotificationTest(unittest.TestCase):
+    """PutBucketNotificationConfiguration to SQS, checked as S3 checks it (the catch-up files'
+    notification to the KMS-encrypted ingest queue)."""
+
+    def setUp(self):
+        self.s3 = s3_via_fake()
+        self.sqs = moto("sqs")
+        self.bucket = name("notify")
+        moto("s3").create_bucket(Bucket=self.bucket)
+
+    def queue(self, policy_statements=(), kms_key=None):
+        attrs = {"KmsMasterKeyId": kms_key} if kms_key else {}
+        url = self.sqs.create_queue(QueueName=name("q"), Attributes=attrs)["QueueUrl"]
+        arn = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        if policy_statements:
+            self.sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps({
+                "Version": "2012-10-17", "Statement": [dict(st, Resource=arn) for st in policy_statements]})})
+        return url, arn
+
+    def s3_may_send(self, bucket=None):
+        return {"Sid": "CatchUpFilesNotify", "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"},
+                "Action": "sqs:SendMessage",
+                "Condition": {"ArnEquals": {"aws:SourceArn": f"arn:aws:s3:::{bucket or self.bucket}"},
+                              "StringEquals": {"aws:SourceAccount": ACCOUNT}}}
+
+    def key(self, s3_statement):
+        statements = [{"Sid": "Root", "Effect": "Allow", "Principal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+                       "Action": "kms:*", "Resource": "*"}] + ([s3_statement] if s3_statement else [])
+        return moto("kms").create_key(Policy=json.dumps({"Version": "2012-10-17", "Statement": statements}))["KeyMetadata"]["Arn"]
+
+    def put(self, arn, prefix="sweep/"):
+        return self.s3.put_bucket_notification_configuration(Bucket=self.bucket, NotificationConfiguration={
+            "QueueConfigurations": [{"Id": "catch-up-files", "QueueArn": arn, "Events": ["s3:ObjectCreated:*"],
+                                     "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": prefix}]}}}]})
+
+    def refused(self, arn, reason):
+        with self.assertRaises(ClientError) as cm:
+            self.put(arn)
+        err = cm.exception.response
+        self.assertEqual(err["ResponseMetadata"]["HTTPStatusCode"], 400)
+        self.assertEqual(err["Error"]["Code"], "InvalidArgument")
+        self.assertEqual(err["Error"]["Message"], "Unable to validate the following destination configurations")
+        self.assertIn(reason, err["Error"]["ArgumentValue1"])  # S3 names each destination it refused
+        self.assertNotIn("QueueConfigurations", moto("s3").get_bucket_notification_configuration(Bucket=self.bucket))
+
+    def test_a_queue_without_a_policy_for_s3_is_refused(self):
+        _, arn = self.queue()
+        self.refused(arn, "Permissions on the destination queue do not allow S3 to publish notifications from this bucket")
+
+    def test_a_policy_for_another_bucket_is_refused(self):
+        _, arn = self.queue([self.s3_may_send(bucket="someone-elses-bucket")])
+        self.refused(arn, "Permissions on the destination queue do not allow S3")
+
+    def test_a_missing_queue_is_refused(self):
+        self.refused(f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name('nope')}", "does not exist")
+
+    def test_a_customer_key_must_let_s3_encrypt(self):
+        _, arn = self.queue([self.s3_may_send()], kms_key=self.key(None))
+        self.refused(arn, "kms:GenerateDataKey, kms:Decrypt")
+        _, arn = self.queue([self.s3_may_send()], kms_key="alias/aws/sqs")
+        self.refused(arn, "AWS managed key alias/aws/sqs")
+
+    def test_accepted_then_s3_tests_the_queue_and_notifies_only_under_the_prefix(self):
+        s3_key = {"Sid": "S3NotifiesEncryptedQueues", "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"},
+                  "Action": ["kms:GenerateDataKey", "kms:Decrypt"], "Resource": "*"}
+        url, arn = self.queue([self.s3_may_send()], kms_key=self.key(s3_key))
+        self.put(arn)
+        got = self.s3.get_bucket_notification_configuration(Bucket=self.bucket)["QueueConfigurations"]
+        self.assertEqual([(q["QueueArn"], q["Events"]) for q in got], [(arn, ["s3:ObjectCreated:*"])])
+        moto("s3").put_object(Bucket=self.bucket, Key="large-events/x.json", Body=b"{}")
+        moto("s3").put_object(Bucket=self.bucket, Key="sweep/flow/run/part-00000.json", Body=b"{}\n")
+        bodies = [json.loads(m["Body"]) for m in self.sqs.receive_message(
+            QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", [])]
+        self.assertEqual([b.get("Event") for b in bodies if "Event" in b], ["s3:TestEvent"])
+        created = [urllib.parse.unquote_plus(r["s3"]["object"]["key"]) for b in bodies for r in b.get("Records", [])]
+        self.assertEqual(created, ["sweep/flow/run/part-00000.json"])
+        # Removing the configuration (Terraform's destroy: an empty one) needs no destination check.
+        self.s3.put_bucket_notification_configuration(Bucket=self.bucket, NotificationConfiguration={})
+
+
 class LambdaProxyTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -601,6 +821,8 @@ def main():
         suite = unittest.TestSuite()
         loader = unittest.TestLoader()
         suite.addTests(loader.loadTestsFromTestCase(FakeAppFlowTest))
+        suite.addTests(loader.loadTestsFromTestCase(ScheduledSalesforceToS3Test))
+        suite.addTests(loader.loadTestsFromTestCase(BucketNotificationTest))
         suite.addTests(loader.loadTestsFromTestCase(LambdaProxyTest))
         result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
     finally:

@@ -659,7 +659,8 @@ def expected_event(records, arn):
     for r in records:
         d = r["dynamodb"]
         image = d.get("NewImage", {})
-        if r["eventName"] != "INSERT" or not image.get("pk", {}).get("S", "").startswith("REQUEST#"):
+        if r["eventName"] != "INSERT" or not image.get("pk", {}).get("S", "").startswith("REQUEST#") \
+                or not image.get("sk", {}).get("S", "").startswith("EVENT#"):
             continue
         new = {k: ({"B": base64.b64encode(v["B"]).decode()} if "B" in v else v) for k, v in image.items()}
         change = {"ApproximateCreationDateTime": d["ApproximateCreationDateTime"].timestamp(),
@@ -930,9 +931,23 @@ class FilterContract(unittest.TestCase):
         self.assertIsNotNone(m, "no filter_criteria pattern in modules/")
         pattern = m.group(1)
         self.assertRegex(pattern, rf'eventName\s*=\s*\["{redrive.FILTER_EVENT_NAME}"\]')
-        self.assertRegex(pattern, rf'NewImage\s*=\s*{{\s*pk\s*=\s*{{\s*S\s*=\s*\[{{\s*prefix\s*=\s*"{redrive.FILTER_PK_PREFIX}"')
+        self.assertRegex(pattern, rf'NewImage\s*=\s*{{\s*pk\s*=\s*{{\s*S\s*=\s*\[{{\s*prefix\s*=\s*"{redrive.FILTER_PK_PREFIX}"\s*}}\]\s*}}\s*,'
+                                  rf'\s*sk\s*=\s*{{\s*S\s*=\s*\[{{\s*prefix\s*=\s*"{redrive.FILTER_SK_PREFIX}"\s*}}\]\s*}}\s*}}')
         self.assertRegex(tf, r'"stream"\s*{\s*for_each\s*=\s*toset\(\["status-csv", "notify"\]\)')
         self.assertEqual(redrive.STREAM_CONSUMERS, ("status-csv", "notify"))
+
+    def test_only_request_item_inserts_pass(self):
+        sys.dont_write_bytecode = True
+        sys.path.insert(0, str(ROOT / "scripts"))
+        import redrive
+
+        def rec(pk, sk, name="INSERT"):
+            return {"eventName": name, "dynamodb": {"NewImage": {"pk": {"S": pk}, "sk": {"S": sk}}}}
+        self.assertTrue(redrive.passes_filter(rec("REQUEST#a0B000000000001AAA", "EVENT#e1")))
+        for r in (rec("RECORD#a0B000000000001AAA", "CLAIM"), rec("REQUEST#a0B000000000001AAA", "CLAIM"),
+                  rec("REGION#emea-uk", "HOLIDAY#2026-12-25"), rec("REQUEST#a0B000000000001AAA", "EVENT#e1", "MODIFY"),
+                  {"eventName": "INSERT", "dynamodb": {"NewImage": {"pk": {"S": "REQUEST#x"}}}}):
+            self.assertFalse(redrive.passes_filter(r), r)
 
 
 def main() -> int:

@@ -37,6 +37,16 @@ run "jwt_bearer_from_the_minted_token" {
     error_message = "AppFlow may use the key."
   }
   assert {
+    condition = one([for s in jsondecode(aws_kms_key.this.policy).Statement : s if s.Sid == "S3NotifiesEncryptedQueues"]) == {
+      Sid       = "S3NotifiesEncryptedQueues"
+      Effect    = "Allow"
+      Principal = { Service = "s3.amazonaws.com" }
+      Action    = ["kms:GenerateDataKey", "kms:Decrypt"]
+      Resource  = "*"
+    }
+    error_message = "S3 may encrypt its notifications to the KMS-encrypted ingest queue (kms:GenerateDataKey, kms:Decrypt), or the bucket notification of catch-up files cannot be configured."
+  }
+  assert {
     condition     = output.connector_profile_arn == "arn:aws:appflow:eu-west-2:123456789012:connectorprofile/sfbridge-test"
     error_message = "The profile's ARN is built from its name (IAM policies must not wait for the profile)."
   }

@@ -89,9 +89,13 @@ run "each_environment_holds_what_design_md_names" {
   command = apply
 
   assert {
-    condition = alltrue([for name in ["CONFIG_TABLE", "LARGE_EVENT_BUCKET", "DEAD_LETTER_QUEUE_URL"] :
+    condition = alltrue([for name in ["CONFIG_TABLE", "LARGE_EVENT_BUCKET", "DEAD_LETTER_QUEUE_URL", "SWEEP_PREFIX", "SWEEP_GRACE_MINUTES"] :
     contains(keys(aws_lambda_function.this["ingest"].environment[0].variables), name)])
-    error_message = "ingest needs CONFIG_TABLE, LARGE_EVENT_BUCKET and DEAD_LETTER_QUEUE_URL."
+    error_message = "ingest needs CONFIG_TABLE, LARGE_EVENT_BUCKET, DEAD_LETTER_QUEUE_URL, SWEEP_PREFIX and SWEEP_GRACE_MINUTES."
+  }
+  assert {
+    condition     = aws_lambda_function.this["ingest"].environment[0].variables["SWEEP_PREFIX"] == "sweep/" && aws_lambda_function.this["ingest"].environment[0].variables["SWEEP_GRACE_MINUTES"] == "10"
+    error_message = "The catch-up defaults: SWEEP_PREFIX sweep/, SWEEP_GRACE_MINUTES 10 (DESIGN.md)."
   }
   assert {
     condition = alltrue([for name in ["STATUS_BUCKET", "STATUS_PREFIX"] :
@@ -158,8 +162,19 @@ run "each_role_touches_only_its_own_resources" {
   command = apply
 
   assert {
-    condition     = contains(flatten([for s in jsondecode(aws_iam_role_policy.this["ingest"].policy).Statement : s.Resource]), "arn:aws:s3:::sfbridge-test-large/*")
-    error_message = "ingest reads the large-event bucket."
+    condition     = contains(flatten([for s in jsondecode(aws_iam_role_policy.this["ingest"].policy).Statement : s.Resource if contains(flatten([s.Action]), "s3:GetObject")]), "arn:aws:s3:::sfbridge-test-large/*")
+    error_message = "ingest reads the large-event bucket: payload pointers and the catch-up files under its sweep prefix."
+  }
+  assert {
+    condition = one([
+      for s in jsondecode(aws_iam_role_policy.this["ingest"].policy).Statement : s.Condition["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+      if contains(flatten([s.Action]), "dynamodb:PutItem")
+    ]) == ["REGION#*", "REQUEST#*", "RECORD#*"]
+    error_message = "ingest writes config items, request items and the record claim (RECORD#<record_id> / CLAIM) in its transaction, and nothing else."
+  }
+  assert {
+    condition     = strcontains(aws_iam_role_policy.this["ingest"].policy, "dynamodb:ConditionCheckItem") && !strcontains(aws_iam_role_policy.this["ingest"].policy, "dynamodb:DeleteItem") && !strcontains(aws_iam_role_policy.this["ingest"].policy, "dynamodb:Scan")
+    error_message = "ingest may check conditions in its transaction, never delete or scan."
   }
   assert {
     condition     = !strcontains(aws_iam_role_policy.this["ingest"].policy, "s3:PutObject") && !strcontains(aws_iam_role_policy.this["ingest"].policy, "sns:")
@@ -299,8 +314,11 @@ run "stream_mappings_report_batch_item_failures" {
     error_message = "Exhausted records go to the stream-failures queue."
   }
   assert {
-    condition     = alltrue([for m in aws_lambda_event_source_mapping.stream : jsondecode(one(m.filter_criteria[0].filter).pattern).dynamodb.NewImage.pk.S[0].prefix == "REQUEST#"])
-    error_message = "Mappings are filtered to request items."
+    condition = alltrue([for m in aws_lambda_event_source_mapping.stream : jsondecode(one(m.filter_criteria[0].filter).pattern) == {
+      eventName = ["INSERT"]
+      dynamodb  = { NewImage = { pk = { S = [{ prefix = "REQUEST#" }] }, sk = { S = [{ prefix = "EVENT#" }] } } }
+    }])
+    error_message = "Mappings are filtered to request-item inserts: pk REQUEST#... and sk EVENT#... (a record claim or any other item never produces a CSV or an email)."
   }
 }
 
@@ -355,6 +373,40 @@ run "status_prefix_is_validated" {
   }
 
   expect_failures = [var.status_bucket]
+}
+
+run "sweep_settings_reach_ingest" {
+  command = plan
+
+  variables {
+    large_event_bucket  = { name = "sfbridge-test-large", arn = "arn:aws:s3:::sfbridge-test-large", sweep_prefix = "catch-up/" }
+    sweep_grace_minutes = 30
+  }
+
+  assert {
+    condition     = aws_lambda_function.this["ingest"].environment[0].variables["SWEEP_PREFIX"] == "catch-up/" && aws_lambda_function.this["ingest"].environment[0].variables["SWEEP_GRACE_MINUTES"] == "30"
+    error_message = "SWEEP_PREFIX and SWEEP_GRACE_MINUTES follow the inbound bucket's prefix and the variable."
+  }
+}
+
+run "sweep_grace_minutes_is_validated" {
+  command = plan
+
+  variables {
+    sweep_grace_minutes = 0
+  }
+
+  expect_failures = [var.sweep_grace_minutes]
+}
+
+run "sweep_prefix_is_validated" {
+  command = plan
+
+  variables {
+    large_event_bucket = { name = "s", arn = "arn:aws:s3:::s", sweep_prefix = "sweep" }
+  }
+
+  expect_failures = [var.large_event_bucket]
 }
 
 run "architecture_must_match_the_zips" {

@@ -122,6 +122,21 @@ run "the_roles_reach_the_environments_dashboard" {
   }
 }
 
+run "the_roles_reach_the_catch_up_notification" {
+  command = apply
+
+  # modules/inbound configures the inbound bucket's notification of catch-up files
+  # (aws_s3_bucket_notification: PutBucketNotificationConfiguration, and its read on every plan).
+  assert {
+    condition     = anytrue([for st in jsondecode(aws_iam_role_policy.deploy["dev"].policy).Statement : contains(flatten([st.Action]), "s3:PutBucketNotification") && anytrue([for r in flatten([st.Resource]) : can(regex("^${replace(r, "*", ".*")}$", "arn:aws:s3:::sfbridge-dev-large-events-123456789012"))])])
+    error_message = "The deploy role may configure the inbound bucket's notification."
+  }
+  assert {
+    condition     = anytrue([for st in jsondecode(aws_iam_policy.read["dev"].policy).Statement : contains(flatten([st.Action]), "s3:GetBucketNotification") && anytrue([for r in flatten([st.Resource]) : can(regex("^${replace(r, "*", ".*")}$", "arn:aws:s3:::sfbridge-dev-large-events-123456789012"))])])
+    error_message = "The plan role may read the inbound bucket's notification."
+  }
+}
+
 run "plan_roles_only_read" {
   command = apply
 

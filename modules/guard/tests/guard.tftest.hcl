@@ -19,6 +19,12 @@ variables {
       arn      = "arn:aws:appflow:eu-west-2:123456789012:flow/sfbridge-test-status"
       revision = "r1"
     }
+    sweep = {
+      name             = "sfbridge-test-sweep"
+      arn              = "arn:aws:appflow:eu-west-2:123456789012:flow/sfbridge-test-sweep"
+      revision         = "s1"
+      activation_after = ["sfbridge-test-large-events-123456789012", "https://sqs.eu-west-2.amazonaws.com/123456789012/sfbridge-test-ingest"]
+    }
   }
 }
 
@@ -36,6 +42,10 @@ run "activation_goes_through_flow_guard_after_the_bus" {
   assert {
     condition     = contains(jsondecode(aws_lambda_invocation.activate["events"].input).after, "aws.partner/appflow/salesforce.com/123456789012/sfbridge-test-events")
     error_message = "The event flow's activation waits for (and re-runs with) its partner bus."
+  }
+  assert {
+    condition     = jsondecode(aws_lambda_invocation.activate["sweep"].input).flow_name == "sfbridge-test-sweep" && jsondecode(aws_lambda_invocation.activate["sweep"].input).after == ["sfbridge-test-large-events-123456789012", "https://sqs.eu-west-2.amazonaws.com/123456789012/sfbridge-test-ingest"]
+    error_message = "The catch-up flow is activated like the others, after its bucket notification and queue policy."
   }
   assert {
     condition     = jsondecode(aws_lambda_invocation.activate["status"].input).revision == "r1"
@@ -82,7 +92,7 @@ run "rules_send_appflow_failures_and_the_check" {
     error_message = "Only failed runs reach flow-guard."
   }
   assert {
-    condition     = toset(jsondecode(aws_cloudwatch_event_rule.deactivated.event_pattern).detail["flow-name"]) == toset(["sfbridge-test-events", "sfbridge-test-status"])
+    condition     = toset(jsondecode(aws_cloudwatch_event_rule.deactivated.event_pattern).detail["flow-name"]) == toset(["sfbridge-test-events", "sfbridge-test-status", "sfbridge-test-sweep"])
     error_message = "Only the managed flows."
   }
   assert {

@@ -23,14 +23,14 @@ variables {
     "connect-lookup" = "sfbridge-test-connect-lookup"
   }
   stream_functions = { "status-csv" = "sfbridge-test-status-csv", "notify" = "sfbridge-test-notify" }
-  flow_names       = ["sfbridge-test-events", "sfbridge-test-status"]
+  flow_names       = ["sfbridge-test-events", "sfbridge-test-status", "sfbridge-test-sweep"]
 }
 
 run "an_alarm_for_every_queue_function_stream_and_flow" {
   command = apply
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.queue) == 4 && length(aws_cloudwatch_metric_alarm.errors) == 5 && length(aws_cloudwatch_metric_alarm.iterator_age) == 2 && length(aws_cloudwatch_metric_alarm.flow_failures) == 2
+    condition     = length(aws_cloudwatch_metric_alarm.queue) == 4 && length(aws_cloudwatch_metric_alarm.errors) == 5 && length(aws_cloudwatch_metric_alarm.iterator_age) == 2 && length(aws_cloudwatch_metric_alarm.flow_failures) == 3
     error_message = "One alarm per queue, function, stream consumer and flow."
   }
   assert {
@@ -52,7 +52,7 @@ run "the_metrics_design_md_says_need_a_person_are_alarmed" {
 
   assert {
     condition = alltrue([
-      for p in [["ingest", "Rejected"], ["status-csv", "RecordSkipped"], ["notify", "RecordSkipped"], ["connect-lookup", "ItemSkipped"], ["connect-lookup", "Error"], ["flow-guard", "Escalated"]] :
+      for p in [["ingest", "Rejected"], ["ingest", "CaughtUp"], ["ingest", "SweepLineSkipped"], ["status-csv", "RecordSkipped"], ["notify", "RecordSkipped"], ["connect-lookup", "ItemSkipped"], ["connect-lookup", "Error"], ["flow-guard", "Escalated"]] :
       anytrue([
         for a in aws_cloudwatch_metric_alarm.metric :
         a.namespace == "sfbridge" && a.metric_name == p[1] && a.dimensions == tomap({ Handler = p[0] }) &&
@@ -60,7 +60,11 @@ run "the_metrics_design_md_says_need_a_person_are_alarmed" {
         a.treat_missing_data == "notBreaching" && a.alarm_name == "sfbridge-test-${p[0]}-${p[1]}"
       ])
     ])
-    error_message = "Alarms on ingest Rejected, status-csv and notify RecordSkipped, connect-lookup ItemSkipped and Error, flow-guard Escalated (namespace sfbridge, dimension Handler, Sum over 5 minutes > 0)."
+    error_message = "Alarms on ingest Rejected, CaughtUp (the event path lost something) and SweepLineSkipped, status-csv and notify RecordSkipped, connect-lookup ItemSkipped and Error, flow-guard Escalated (namespace sfbridge, dimension Handler, Sum over 5 minutes > 0)."
+  }
+  assert {
+    condition     = strcontains(aws_cloudwatch_metric_alarm.metric["ingest-CaughtUp"].alarm_description, "event flow's run history")
+    error_message = "The CaughtUp alarm says where to look: the event flow's run history."
   }
   assert {
     # Exactly the rows marked `alarm`: none left out, none invented.

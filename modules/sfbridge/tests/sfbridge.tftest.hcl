@@ -74,16 +74,28 @@ run "everything_is_wired_to_everything_else" {
     error_message = "status-csv writes where the status flow reads."
   }
   assert {
-    condition     = module.functions.environment["flow-guard"].MANAGED_FLOWS == "sfbridge-dev-events,sfbridge-dev-status"
-    error_message = "flow-guard manages both flows."
+    condition     = module.functions.environment["flow-guard"].MANAGED_FLOWS == "sfbridge-dev-events,sfbridge-dev-status,sfbridge-dev-sweep"
+    error_message = "flow-guard manages the three flows: events, status and the catch-up (sweep) flow."
+  }
+  assert {
+    condition     = module.functions.environment["ingest"].SWEEP_PREFIX == "sweep/" && module.functions.environment["ingest"].SWEEP_GRACE_MINUTES == "10" && output.catch_up_files == "s3://${module.inbound.large_event_bucket.name}/sweep/"
+    error_message = "ingest reads catch-up files from where the catch-up flow writes them (the inbound bucket's sweep prefix)."
+  }
+  assert {
+    condition     = module.functions.environment["ingest"].SWEEP_PREFIX == module.inbound.large_event_bucket.sweep_prefix && module.functions.environment["ingest"].LARGE_EVENT_BUCKET == module.inbound.large_event_bucket.name
+    error_message = "One bucket and prefix: where the catch-up flow writes and the notification filters (inbound) is where ingest reads."
   }
   assert {
     condition     = module.functions.environment["notify"].STATUS_TOPIC_ARN == module.notifications.status_topic_arn && module.functions.environment["flow-guard"].SUPPORT_TOPIC_ARN == module.notifications.support_topic_arn
     error_message = "notify and flow-guard publish to their topics."
   }
   assert {
-    condition     = length(module.guard.activation_results) == 2
-    error_message = "Both flows are activated through flow-guard."
+    condition     = toset(keys(module.guard.activation_results)) == toset(["events", "status", "sweep"])
+    error_message = "All three flows are activated through flow-guard."
+  }
+  assert {
+    condition     = contains(module.monitoring.alarm_names.flow_failures, "sfbridge-dev-sfbridge-dev-sweep-runs-failed")
+    error_message = "Failed runs of the catch-up flow are alarmed like the others."
   }
   assert {
     condition     = toset(module.monitoring.alarm_names.queues) == toset([for q in ["ingest-dlq", "flow-guard-dlq", "stream-failures", "config-change-dlq"] : "sfbridge-dev-${q}-has-messages"]) && length(module.monitoring.alarm_names.errors) == 5

@@ -6,8 +6,10 @@
   rest must not;
 - each flow waits for what AWS checks when it is created: the bucket policies that let AppFlow
   in, the header-only CSV under the status flow's S3 source prefix, the connector profile;
-- the activation waits for both flows and for where the events go (the partner bus, the rule's
-  target, the ingest queue's policy that lets EventBridge send).
+- the bucket notification of catch-up files waits for the ingest queue's policy and the key
+  (S3 sends a test message when it is written);
+- the activation waits for the three flows and for where the events and files go (the partner
+  bus, the rule's target, the ingest queue's policy, the bucket notification).
 
 A race that happens to go right here (moto is fast) still fails these checks."""
 
@@ -33,12 +35,24 @@ REQUIRED = {
         P + "outbound.module.status.aws_s3_object.seed",
         P + "connection.aws_appflow_connector_profile.this",
     ],
+    P + "inbound.aws_appflow_flow.sweep": [
+        P + "inbound.module.large_events.aws_s3_bucket_policy.this",
+        P + "connection.aws_appflow_connector_profile.this",
+    ],
+    # S3 tests the destination when the notification is written: the queue policy (and the
+    # key's policy, made with the key) must be there first.
+    P + "inbound.aws_s3_bucket_notification.sweep": [
+        P + "inbound.aws_sqs_queue_policy.ingest",
+        P + "connection.aws_kms_key.this",
+    ],
     P + "guard.aws_lambda_invocation.activate": [
         P + "inbound.aws_appflow_flow.events",
         P + "outbound.aws_appflow_flow.status",
+        P + "inbound.aws_appflow_flow.sweep",
         P + "inbound.aws_cloudwatch_event_bus.partner",
         P + "inbound.aws_cloudwatch_event_target.ingest",
         P + "inbound.aws_sqs_queue_policy.ingest",
+        P + "inbound.aws_s3_bucket_notification.sweep",
     ],
 }
 

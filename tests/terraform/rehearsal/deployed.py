@@ -6,6 +6,9 @@ import csv
 import json
 import os
 import sys
+import time
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 import boto3
@@ -49,6 +52,7 @@ def main(function_names: str, appflow_log: str) -> None:
     queues = sorted(q.rsplit("/", 1)[-1] for q in sqs.list_queues().get("QueueUrls", []) if PREFIX in q)
     assert queues == sorted(f"{PREFIX}-{q}" for q in ["ingest", "ingest-dlq", "flow-guard-dlq", "stream-failures", "config-change-dlq"]), queues
     ingest_queue(sqs, lam, names["ingest"])
+    stream_filters(lam, names)
     alarms_and_dashboard(client("cloudwatch"))
 
     # Listed, not read: moto applies the TLS-only Deny to every object request (it ignores the
@@ -60,9 +64,10 @@ def main(function_names: str, appflow_log: str) -> None:
     appflow = client("appflow")
     profiles = appflow.describe_connector_profiles(connectorProfileNames=[PREFIX])["connectorProfileDetails"]
     assert [p["connectorProfileName"] for p in profiles] == [PREFIX], profiles
-    for flow in (f"{PREFIX}-events", f"{PREFIX}-status"):
+    for flow in (f"{PREFIX}-events", f"{PREFIX}-status", f"{PREFIX}-sweep"):
         status = appflow.describe_flow(flowName=flow)["flowStatus"]
         assert status == "Active", (flow, status)
+    catch_up(appflow, sqs, lam, names["ingest"])
 
     ops = [json.loads(line) for line in open(appflow_log, encoding="utf-8") if line.strip()]
     denied = [o for o in ops if o.get("op") == "StartFlow" and o.get("code") == "AccessDeniedException"]
@@ -100,6 +105,11 @@ def ingest_queue(sqs, lam, ingest_fn: str) -> None:
         "Sid": "PartnerBusRuleSends", "Effect": "Allow", "Principal": {"Service": "events.amazonaws.com"},
         "Action": "sqs:SendMessage", "Resource": queue["QueueArn"],
         "Condition": {"ArnEquals": {"aws:SourceArn": rule["Arn"]}},
+    }, {
+        "Sid": "CatchUpFilesNotify", "Effect": "Allow", "Principal": {"Service": "s3.amazonaws.com"},
+        "Action": "sqs:SendMessage", "Resource": queue["QueueArn"],
+        "Condition": {"ArnEquals": {"aws:SourceArn": f"arn:aws:s3:::{PREFIX}-large-events-{ACCOUNT}"},
+                      "StringEquals": {"aws:SourceAccount": ACCOUNT}},
     }], ("who may send to the ingest queue", sends)
 
     mappings = [m for m in lam.list_event_source_mappings()["EventSourceMappings"]
@@ -108,6 +118,73 @@ def ingest_queue(sqs, lam, ingest_fn: str) -> None:
     m = mappings[0]
     assert m["EventSourceArn"] == queue["QueueArn"] and m["FunctionResponseTypes"] == ["ReportBatchItemFailures"], m
     assert m["BatchSize"] == 10 and m.get("ScalingConfig", {}).get("MaximumConcurrency") == 5, m
+
+
+def catch_up(appflow, sqs, lam, ingest_fn: str) -> None:
+    """The catch-up flow as AppFlow holds it, the bucket's notification to the ingest queue, and
+    one run played by the local AppFlow: its file lands under the sweep prefix and S3 tells the
+    ingest queue (moto delivers S3 notifications); ingest is told where to look."""
+    flow = appflow.describe_flow(flowName=f"{PREFIX}-sweep")
+    sched = flow["triggerConfig"]["triggerProperties"]["Scheduled"]
+    assert (flow["triggerConfig"]["triggerType"], sched["scheduleExpression"], sched["dataPullMode"]) == \
+        ("Scheduled", "rate(15minutes)", "Complete"), flow["triggerConfig"]
+    src = flow["sourceFlowConfig"]
+    assert (src["connectorType"], src["connectorProfileName"], src["sourceConnectorProperties"]["Salesforce"]["object"]) == \
+        ("Salesforce", PREFIX, "Config_Request__c"), src
+    dst = flow["destinationFlowConfigList"][0]["destinationConnectorProperties"]["S3"]
+    bucket = f"{PREFIX}-large-events-{ACCOUNT}"
+    assert (dst["bucketName"], dst["bucketPrefix"], dst["s3OutputFormatConfig"]["fileType"]) == (bucket, "sweep", "JSON"), dst
+    filters = [(t["sourceFields"], t["connectorOperator"], t.get("taskProperties")) for t in flow["tasks"]
+               if t["taskType"] == "Filter" and t["connectorOperator"] != {"Salesforce": "PROJECTION"}]
+    assert filters == [(["Needs_Sync__c"], {"Salesforce": "EQUAL_TO"}, {"DATA_TYPE": "boolean", "VALUE": "true"})], filters
+
+    env = lam.get_function_configuration(FunctionName=ingest_fn)["Environment"]["Variables"]
+    assert (env.get("SWEEP_PREFIX"), env.get("SWEEP_GRACE_MINUTES"), env.get("LARGE_EVENT_BUCKET")) == ("sweep/", "10", bucket), env
+
+    config = client("s3").get_bucket_notification_configuration(Bucket=bucket).get("QueueConfigurations", [])
+    url = sqs.get_queue_url(QueueName=f"{PREFIX}-ingest")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    # S3 spells the rule name Prefix or prefix (the provider reads either, lower-cased).
+    got = [(c["QueueArn"], c["Events"], [(r["Name"].lower(), r["Value"]) for r in c["Filter"]["Key"]["FilterRules"]])
+           for c in config]
+    assert got == [(queue_arn, ["s3:ObjectCreated:*"], [("prefix", "sweep/")])], config
+
+    # One run: a request the event path lost, and one that already has its status.
+    lost = {"Id": "a0B000000000001AAA", "CreatedDate": "2026-06-01T10:00:00.000+0000", "Action__c": "ADD",
+            "Region__c": "emea-uk", "Config_Type__c": "HOLIDAY", "Config_Key__c": "2026-12-25",
+            "Name__c": "Christmas", "Needs_Sync__c": True}
+    done = dict(lost, Id="a0B000000000002AAA", Needs_Sync__c=False)
+    req = urllib.request.Request(os.environ["AWS_ENDPOINT_URL_APPFLOW"] + "/_fake-appflow/run", method="POST",
+                                 data=json.dumps({"flowName": f"{PREFIX}-sweep", "region": REGION,
+                                                  "records": [lost, done]}).encode())
+    with urllib.request.urlopen(req) as r:
+        run = json.loads(r.read())
+    assert run["records"] == 1 and run["key"].startswith(f"sweep/{PREFIX}-sweep/"), run
+    body = client("s3").get_object(Bucket=bucket, Key=run["key"])["Body"].read().decode()
+    assert [json.loads(line)["Id"] for line in body.splitlines()] == [lost["Id"]], body
+
+    # S3's test message (sent while the notification was configured) and the file's notice are on
+    # the ingest queue. (moto's own poller for the mapping cannot run ingest, so they stay.)
+    seen, deadline = [], time.time() + 10
+    while time.time() < deadline and not any("Records" in b for b in seen):
+        msgs = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, VisibilityTimeout=0,
+                                   WaitTimeSeconds=1).get("Messages", [])
+        seen += [json.loads(m["Body"]) for m in msgs]
+    keys = {urllib.parse.unquote_plus(r["s3"]["object"]["key"]) for b in seen for r in b.get("Records", [])
+            if r.get("eventSource") == "aws:s3" and r["s3"]["bucket"]["name"] == bucket}
+    assert run["key"] in keys, ("the catch-up file's notification on the ingest queue", seen)
+    assert any(b.get("Event") == "s3:TestEvent" for b in seen), ("S3's test message on the ingest queue", seen)
+
+
+def stream_filters(lam, names) -> None:
+    """status-csv and notify see request-item inserts only (pk REQUEST#, sk EVENT#)."""
+    for h in ("status-csv", "notify"):
+        m = [m for m in lam.list_event_source_mappings()["EventSourceMappings"]
+             if m["FunctionArn"].split(":")[-1] == names[h]]
+        assert len(m) == 1, (h, m)
+        pattern = json.loads(m[0]["FilterCriteria"]["Filters"][0]["Pattern"])
+        assert pattern == {"eventName": ["INSERT"], "dynamodb": {"NewImage": {
+            "pk": {"S": [{"prefix": "REQUEST#"}]}, "sk": {"S": [{"prefix": "EVENT#"}]}}}}, (h, pattern)
 
 
 def alarms_and_dashboard(cw) -> None:
