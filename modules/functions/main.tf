@@ -83,6 +83,15 @@ locals {
         Condition = { "ForAllValues:StringLike" = { "dynamodb:LeadingKeys" = ["REGION#*", "REQUEST#*", "RECORD#*"] } }
       },
       {
+        # The catch-up asks whether a record has any request item (an outcome from before
+        # claims existed): one Query, Limit 1, on REQUEST#<record_id>, and nothing else.
+        Sid       = "AskForARecordsOutcome"
+        Effect    = "Allow"
+        Action    = ["dynamodb:Query"]
+        Resource  = var.table.arn
+        Condition = { "ForAllValues:StringLike" = { "dynamodb:LeadingKeys" = ["REQUEST#*"] } }
+      },
+      {
         # Payload pointers name whatever key AppFlow chose for an oversized event; catch-up
         # files are under SWEEP_PREFIX. Both only in LARGE_EVENT_BUCKET.
         Sid      = "ReadLargeEventPayloadsAndCatchUpFiles"

@@ -173,6 +173,13 @@ run "each_role_touches_only_its_own_resources" {
     error_message = "ingest writes config items, request items and the record claim (RECORD#<record_id> / CLAIM) in its transaction, and nothing else."
   }
   assert {
+    condition = one([
+      for s in jsondecode(aws_iam_role_policy.this["ingest"].policy).Statement : s.Condition["ForAllValues:StringLike"]["dynamodb:LeadingKeys"]
+      if contains(flatten([s.Action]), "dynamodb:Query")
+    ]) == ["REQUEST#*"]
+    error_message = "ingest's catch-up may query a record's request items (REQUEST#<record_id>), and no other partition."
+  }
+  assert {
     condition     = strcontains(aws_iam_role_policy.this["ingest"].policy, "dynamodb:ConditionCheckItem") && !strcontains(aws_iam_role_policy.this["ingest"].policy, "dynamodb:DeleteItem") && !strcontains(aws_iam_role_policy.this["ingest"].policy, "dynamodb:Scan")
     error_message = "ingest may check conditions in its transaction, never delete or scan."
   }
