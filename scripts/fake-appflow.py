@@ -813,9 +813,9 @@ class AppFlow:
                 # No documented message found for starting an already active triggered flow;
                 # ConflictException is what the model declares for state conflicts.
                 raise AwsError("ConflictException", f"Flow {record['flowName']} is already active.")
+            # The model: executionId is "the internal execution ID of an on-demand flow ... For
+            # scheduled or event-triggered flows, this value is null."
             record["flowStatus"] = "Active"
-            if trigger == "Scheduled":
-                out["executionId"] = str(uuid.uuid4())
         out["flowStatus"] = record["flowStatus"]
         return out
 

@@ -83,6 +83,9 @@ locals {
     local.sweep_flow_name, var.kms_key_arn, var.connector_profile_name, var.request_object, local.sweep_transfer_api,
     local.bucket_name, local.sweep_bucket_prefix, "JSON", local.sweep_fields, local.needs_sync_field, "EQUAL_TO", "true",
     var.sweep_schedule, "Complete",
+    # What is written literally below: the output, the source options and the tasks' shapes.
+    "aggregation:None", "include_deleted_records:false", "enable_dynamic_field_update:false",
+    "PROJECTION", "Map:NO_OP", "DATA_TYPE:boolean",
   ]
 }
 
@@ -212,8 +215,8 @@ resource "aws_appflow_flow" "sweep" {
           # One JSON object per line, one record per object (DESIGN.md "Catch-up files").
           file_type = "JSON"
 
-          # Unaggregated: AppFlow may split a large run over several files, each its own
-          # notification, which keeps every file well under ingest's 32 MiB bound.
+          # Unaggregated: each file its own notification. Nothing documented bounds a file's
+          # size; ingest refuses one over 32 MiB (dead-lettered with the reason, alarmed).
           aggregation_config {
             aggregation_type = "None"
           }
@@ -301,7 +304,10 @@ resource "aws_s3_bucket_notification" "sweep" {
     filter_prefix = var.sweep_prefix
   }
 
-  depends_on = [aws_sqs_queue_policy.ingest]
+  # The queue policy first. SQS applies a new policy within seconds, not at once, and S3's
+  # test message meets it at once: the target and the flows, which wait for the queue policy
+  # (or take seconds of AppFlow's own checks), put time between the two on a first apply.
+  depends_on = [aws_sqs_queue_policy.ingest, aws_cloudwatch_event_target.ingest, aws_appflow_flow.sweep]
 }
 
 resource "aws_cloudwatch_event_bus" "partner" {

@@ -585,7 +585,8 @@ class ScheduledSalesforceToS3Test(unittest.TestCase):
         self.assertEqual(self.af.create_flow(**args)["flowStatus"], "Draft")
         out = self.af.start_flow(flowName=args["flowName"])
         self.assertEqual(out["flowStatus"], "Active")
-        self.assertTrue(out["executionId"])  # a scheduled flow's activation answers a run id
+        # The model: executionId is null for scheduled flows (only on-demand runs have one).
+        self.assertIsNone(out.get("executionId"))
         described = self.af.describe_flow(flowName=args["flowName"])
         for key in ("sourceFlowConfig", "destinationFlowConfigList", "tasks", "triggerConfig", "description"):
             self.assertEqual(described[key], args[key], key)
