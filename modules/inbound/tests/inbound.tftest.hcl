@@ -263,6 +263,19 @@ run "the_bucket_tells_the_ingest_queue_about_each_catch_up_file" {
   }
 }
 
+run "a_changed_catch_up_flow_has_a_new_revision" {
+  command = apply
+
+  variables {
+    sweep_schedule = "rate(30minutes)"
+  }
+
+  assert {
+    condition     = output.sweep_flow_revision != run.the_catch_up_flow_copies_requests_without_a_status_every_15_minutes.sweep_flow_revision
+    error_message = "A change to the sweep flow changes its revision, so the activation runs again."
+  }
+}
+
 run "sweep_prefix_is_one_folder" {
   command = plan
   variables {
