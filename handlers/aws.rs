@@ -30,11 +30,37 @@ pub fn connect_timeouts() -> TimeoutConfig {
         .build()
 }
 
+/// The system's root certificates, once: the SDK's TLS stack (rustls-native-certs) reads the CA
+/// bundle file *and* every file of the CA folder (the same certificates again, one file each:
+/// 290 here), about 2.5 ms of a 6 ms start-up. Naming the bundle (`SSL_CERT_FILE`, the standard
+/// variable it honours) makes it read that one file. Left alone when either variable is set
+/// or no bundle file exists (then the folder is all there is). Call before any thread starts.
+pub fn use_the_ca_bundle_file() {
+    if std::env::var_os("SSL_CERT_FILE").is_some() || std::env::var_os("SSL_CERT_DIR").is_some() {
+        return;
+    }
+    if let Some(bundle) = openssl_probe::probe().cert_file {
+        std::env::set_var("SSL_CERT_FILE", bundle);
+    }
+}
+
+/// Lambda sets `AWS_REGION` and the execution role's credentials (`AWS_ACCESS_KEY_ID`,
+/// `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`) in the environment. Naming those sources keeps
+/// aws-config from building its default region and credential chains, whose instance-metadata
+/// client builds an HTTPS client at once and reads every system root certificate (about 3 ms of
+/// a 6 ms start-up); the service clients load them on their first HTTPS connection instead.
+/// Without those variables (a developer's machine), the default chains apply as before.
 pub async fn load(timeouts: TimeoutConfig) -> SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest())
-        .timeout_config(timeouts)
-        .load()
-        .await
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).timeout_config(timeouts);
+    if let Some(region) = std::env::var("AWS_REGION").ok().filter(|r| !r.is_empty()) {
+        loader = loader.region(aws_config::Region::new(region));
+    }
+    if std::env::var_os("AWS_ACCESS_KEY_ID").is_some() {
+        loader = loader.credentials_provider(
+            aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
+        );
+    }
+    loader.load().await
 }
 
 /// S3 client. Local emulators serve buckets by path, not by virtual host, so path-style

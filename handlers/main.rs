@@ -30,6 +30,8 @@ fn main() -> ExitCode {
         }
     };
 
+    // Before any thread exists: it sets an environment variable.
+    sfbridge::aws::use_the_ca_bundle_file();
     lambda_runtime::tracing::init_default_subscriber();
     // One event at a time: a current-thread runtime costs less CPU per event than a pool.
     let runtime = match tokio::runtime::Builder::new_current_thread()
