@@ -12,8 +12,8 @@ use chrono::{Duration, Utc};
 use serde_json::{json, Value};
 use sfbridge::model;
 use support::moto::{
-    create_bucket, create_table, endpoint, notify_queue_of_sweep_files, put_object, s3_client,
-    sdk_config, unique,
+    create_bucket, create_table, endpoint, function_env, notify_queue_of_sweep_files, put_object,
+    s3_client, sdk_config, unique,
 };
 use support::queue::{self, IngestQueue};
 use support::runtime::LocalLambda;
@@ -46,16 +46,15 @@ impl Bench {
         let ingest = LocalLambda::start(
             std::path::Path::new(env!("CARGO_BIN_EXE_bootstrap")),
             "ingest",
-            &[
-                ("AWS_ENDPOINT_URL", endpoint()),
-                ("AWS_ACCESS_KEY_ID", "test".into()),
-                ("AWS_SECRET_ACCESS_KEY", "test".into()),
-                ("AWS_REGION", "us-east-1".into()),
-                ("CONFIG_TABLE", table.clone()),
-                ("LARGE_EVENT_BUCKET", bucket.clone()),
-                ("DEAD_LETTER_QUEUE_URL", queue.dead_letter_url.clone()),
-                // SWEEP_PREFIX and SWEEP_GRACE_MINUTES: their defaults, sweep/ and 10.
-            ],
+            &function_env(
+                &endpoint(),
+                &[
+                    ("CONFIG_TABLE", table.clone()),
+                    ("LARGE_EVENT_BUCKET", bucket.clone()),
+                    ("DEAD_LETTER_QUEUE_URL", queue.dead_letter_url.clone()),
+                    // SWEEP_PREFIX and SWEEP_GRACE_MINUTES: their defaults, sweep/ and 10.
+                ],
+            ),
             &work_dir.join("ingest.log"),
         )
         .await;
@@ -206,13 +205,7 @@ async fn a_catch_up_file_applies_old_requests_once_and_leaves_young_ones() {
     let mut status_csv = LocalLambda::start(
         std::path::Path::new(env!("CARGO_BIN_EXE_bootstrap")),
         "status-csv",
-        &[
-            ("AWS_ENDPOINT_URL", endpoint()),
-            ("AWS_ACCESS_KEY_ID", "test".into()),
-            ("AWS_SECRET_ACCESS_KEY", "test".into()),
-            ("AWS_REGION", "us-east-1".into()),
-            ("STATUS_BUCKET", status_bucket.clone()),
-        ],
+        &function_env(&endpoint(), &[("STATUS_BUCKET", status_bucket.clone())]),
         &b.work_dir.join("status-csv.log"),
     )
     .await;

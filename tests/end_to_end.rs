@@ -56,14 +56,13 @@ async fn one_eventbridge_event_invoked_directly_answers_its_outcome_or_error() {
     let mut ingest = support::runtime::LocalLambda::start(
         std::path::Path::new(env!("CARGO_BIN_EXE_bootstrap")),
         "ingest",
-        &[
-            ("AWS_ENDPOINT_URL", support::moto::endpoint()),
-            ("AWS_ACCESS_KEY_ID", "test".into()),
-            ("AWS_SECRET_ACCESS_KEY", "test".into()),
-            ("AWS_REGION", "us-east-1".into()),
-            ("CONFIG_TABLE", table.clone()),
-            ("LARGE_EVENT_BUCKET", "unused".into()),
-        ],
+        &support::moto::function_env(
+            &support::moto::endpoint(),
+            &[
+                ("CONFIG_TABLE", table.clone()),
+                ("LARGE_EVENT_BUCKET", "unused".into()),
+            ],
+        ),
         &work_dir.join("ingest.log"),
     )
     .await;

@@ -105,6 +105,22 @@ pub async fn create_bucket(client: &aws_sdk_s3::Client, name: &str) {
         .expect("create bucket in moto");
 }
 
+/// A function's environment against the local AWS at `endpoint` (test credentials, the region
+/// moto serves), followed by the handler's own variables.
+pub fn function_env(
+    endpoint: &str,
+    extra: &[(&'static str, String)],
+) -> Vec<(&'static str, String)> {
+    let mut env = vec![
+        ("AWS_ENDPOINT_URL", endpoint.to_string()),
+        ("AWS_ACCESS_KEY_ID", "test".to_string()),
+        ("AWS_SECRET_ACCESS_KEY", "test".to_string()),
+        ("AWS_REGION", "us-east-1".to_string()),
+    ];
+    env.extend_from_slice(extra);
+    env
+}
+
 /// As Terraform configures the inbound bucket: objects created under `prefix` are announced
 /// to the ingest queue. moto sends S3's `s3:TestEvent` to the queue at once, as S3 does.
 pub async fn notify_queue_of_sweep_files(

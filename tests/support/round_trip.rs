@@ -25,8 +25,8 @@ use aws_config::SdkConfig;
 use serde_json::{json, Value};
 
 use super::moto::{
-    create_bucket, create_table, drain, notify_queue_of_sweep_files, put_object, s3_client,
-    sdk_config, topic_with_queue, unique,
+    create_bucket, create_table, drain, function_env, notify_queue_of_sweep_files, put_object,
+    s3_client, sdk_config, topic_with_queue, unique,
 };
 use super::queue::{self, IngestQueue};
 use super::runtime::LocalLambda;
@@ -199,16 +199,7 @@ pub async fn run(opts: &Options) -> Result<Report, String> {
     ));
 
     // The functions, each the real bootstrap with the environment Terraform gives it.
-    let aws_env = |extra: Vec<(&'static str, String)>| {
-        let mut env = vec![
-            ("AWS_ENDPOINT_URL", opts.endpoint.clone()),
-            ("AWS_ACCESS_KEY_ID", "test".to_string()),
-            ("AWS_SECRET_ACCESS_KEY", "test".to_string()),
-            ("AWS_REGION", "us-east-1".to_string()),
-        ];
-        env.extend(extra);
-        env
-    };
+    let aws_env = |extra: Vec<(&'static str, String)>| function_env(&opts.endpoint, &extra);
     let log = |name: &str| opts.work_dir.join(format!("{name}.log"));
     let queue = IngestQueue::create(&config).await;
     let s3 = s3_client(&config);
