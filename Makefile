@@ -4,7 +4,7 @@ SHELL := /bin/bash
 ARCH ?= arm64
 export ARCH
 
-.PHONY: help test lint fmt-check clippy workflows cargo-test salesforce terraform terraform-checks checkov terraform-rehearsal scripts-test preflight redrive build-zips check-zips demo bench clean
+.PHONY: help test lint fmt-check clippy workflows cargo-test salesforce terraform terraform-checks checkov terraform-rehearsal scripts-test preflight redrive build-zips check-zips demo bench bench-layers clean
 
 help:
 	@echo "make test        fmt, clippy -D warnings, unit/integration/end-to-end tests (starts/stops moto), Terraform checks"
@@ -16,6 +16,7 @@ help:
 	@echo "make check-zips  zip contents, manifest and reproducibility of dist/"
 	@echo "make demo        the whole round trip locally: Salesforce event -> DynamoDB -> status, email, Connect"
 	@echo "make bench       handler work per event, in process, against in-memory fakes"
+	@echo "make bench-layers warm CPU per event layer by layer beside the Python peer"
 
 test: lint cargo-test terraform salesforce scripts-test
 
@@ -100,6 +101,11 @@ demo:
 # release binary through a local Runtime API against a local AWS stub; zip sizes from dist/.
 bench:
 	cargo bench --locked --bench handlers --bench runtime
+
+# Warm CPU per event layer by layer (floor, lambda_runtime, one SDK call, bootstrap) beside the
+# Python peer, in the harness beside the project (../shared/bench/).
+bench-layers:
+	scripts/bench-layers.sh
 
 clean:
 	scripts/local-aws.sh stop || true
