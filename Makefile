@@ -9,7 +9,7 @@ export ARCH
 help:
 	@echo "make test        fmt, clippy -D warnings, unit/integration/end-to-end tests (starts/stops moto), Terraform checks"
 	@echo "make terraform   terraform fmt/validate/test, checkov, the first deployment rehearsed (moto + local AppFlow)"
-	@echo "make scripts-test the local AppFlow endpoint, the JWT, connector-profile, preflight and redrive scripts"
+	@echo "make scripts-test the local AppFlow endpoint, the JWT, connector-profile, preflight, redrive and smoke scripts"
 	@echo "make preflight ENV=dev   read-only checks of an environment before its first apply (real account)"
 	@echo "make redrive ENV=dev QUEUE=ingest|stream [CONFIRM=dev] [PEEK=N]   redrive the ingest DLQ / replay stream failures"
 	@echo "make build-zips  release bootstrap for provided.al2023 (ARCH=$(ARCH)) -> dist/<handler>.zip + manifest"
@@ -68,6 +68,7 @@ scripts-test:
 	scripts/fake-appflow-test.sh
 	scripts/scripts-test.sh
 	scripts/redrive-test.sh
+	python3 tests/scripts/test_smoke.py
 
 # Read-only checks of one environment against the real account (the caller's credentials).
 ENV ?=

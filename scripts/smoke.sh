@@ -1,32 +1,95 @@
 #!/usr/bin/env bash
-# Usage: scripts/smoke.sh FUNCTION_PREFIX   (e.g. sfbridge-prod; AWS credentials in the env)
-# After an apply: every function is Active, runs exactly the bytes in dist/manifest.json
-# (Lambda's CodeSha256 is the base64 of the zip's sha256) on the manifest's architecture, and
-# connect-lookup answers a Connect question without an error. Read-only: nothing is written.
+# Usage: scripts/smoke.sh FUNCTION_PREFIX [SECONDARY_REGION]
+#   (e.g. sfbridge-prod eu-west-1; AWS credentials and the home region in the env)
+# After an apply, in the home region: every function is Active, runs exactly the bytes in
+# dist/manifest.json (Lambda's CodeSha256 is the base64 of the zip's sha256) on the manifest's
+# architecture, and connect-lookup answers a Connect question without an error.
+# With SECONDARY_REGION (Connect Global Resiliency; Terraform's output `secondary.region`), also:
+# the <prefix>-config replica in that region is ACTIVE, and the home table lists it as an ACTIVE
+# replica; <prefix>-connect-lookup there passes the same Active/CodeSha256/architecture check
+# and answers the same question with OK or UNKNOWN_REGION (ERROR: it could not read the
+# replica). Without it, or empty, only the home region is checked.
+# Each check prints "ok ..." or "FAIL ..."; exits 1 when any failed. Read-only: nothing is written.
+# Environment: SMOKE_MANIFEST (default dist/manifest.json) and SMOKE_EVENT (default
+# tests/fixtures/connect-event.json); relative paths are taken from the repository root.
 set -euo pipefail
-prefix=${1:?usage: smoke.sh FUNCTION_PREFIX}
+prefix=${1:?usage: smoke.sh FUNCTION_PREFIX [SECONDARY_REGION]}
+secondary=${2:-}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-python3 - "$prefix" <<'PY'
+python3 - "$prefix" "$secondary" "${SMOKE_MANIFEST:-dist/manifest.json}" \
+  "${SMOKE_EVENT:-tests/fixtures/connect-event.json}" <<'PY'
 import base64, json, subprocess, sys, tempfile
-prefix = sys.argv[1]
-def aws(*args):
-    return json.loads(subprocess.run(["aws", *args, "--output", "json"], check=True, capture_output=True, text=True).stdout or "{}")
+prefix, secondary, manifest_path, event_path = sys.argv[1:5]
 failed = 0
-for e in json.load(open("dist/manifest.json")):
-    name = f"{prefix}-{e['name']}"
-    cfg = aws("lambda", "get-function-configuration", "--function-name", name)
-    want = base64.b64encode(bytes.fromhex(e["sha256"])).decode()
-    ok = cfg.get("State") == "Active" and cfg.get("CodeSha256") == want and cfg.get("Architectures") == [e["architecture"]]
-    print(("ok  " if ok else "FAIL"), name, cfg.get("State"), cfg.get("CodeSha256"), "expected", want)
+
+def aws(*args, region=None):
+    where = ["--region", region] if region else []
+    return json.loads(subprocess.run(["aws", *args, *where, "--output", "json"], check=True,
+                                     capture_output=True, text=True).stdout or "{}")
+
+def report(ok, *words):
+    global failed
+    print(("ok  " if ok else "FAIL"), *words)
     failed += not ok
-with tempfile.NamedTemporaryFile(suffix=".json") as out:
-    res = aws("lambda", "invoke", "--function-name", f"{prefix}-connect-lookup",
-              "--cli-binary-format", "raw-in-base64-out",
-              "--payload", open("tests/fixtures/connect-event.json").read(), out.name)
-    answer = json.load(open(out.name))
-    ok = "FunctionError" not in res and answer.get("status") in ("OK", "UNKNOWN_REGION")
-    print(("ok  " if ok else "FAIL"), "connect-lookup answered", answer.get("status"))
-    failed += not ok
+
+def guarded(label, check):
+    """Runs one check; an aws CLI error is that check's FAIL, and the other checks still run."""
+    try:
+        check()
+    except subprocess.CalledProcessError as e:
+        lines = (e.stderr or "").strip().splitlines()
+        report(False, label, "-", lines[-1] if lines else f"aws exited {e.returncode}")
+
+def check_function(entry, region=None):
+    name = f"{prefix}-{entry['name']}"
+    cfg = aws("lambda", "get-function-configuration", "--function-name", name, region=region)
+    want = base64.b64encode(bytes.fromhex(entry["sha256"])).decode()
+    ok = cfg.get("State") == "Active" and cfg.get("CodeSha256") == want and cfg.get("Architectures") == [entry["architecture"]]
+    report(ok, name + (f" in {region}" if region else ""), cfg.get("State"), cfg.get("CodeSha256"), "expected", want)
+
+def check_lookup(region=None):
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        res = aws("lambda", "invoke", "--function-name", f"{prefix}-connect-lookup",
+                  "--cli-binary-format", "raw-in-base64-out",
+                  "--payload", open(event_path).read(), out.name, region=region)
+        answer = json.load(open(out.name))
+    status = answer.get("status") if isinstance(answer, dict) else None
+    ok = "FunctionError" not in res and status in ("OK", "UNKNOWN_REGION")
+    if not region:
+        report(ok, "connect-lookup answered", status)
+    elif ok:
+        report(ok, f"connect-lookup in {region} answered {status}: it read the replica in {region}")
+    else:
+        why = [f"(function error: {res['FunctionError']})"] if "FunctionError" in res else []
+        if status == "ERROR":
+            why.append(f"(it could not read the replica in {region})")
+        report(ok, f"connect-lookup in {region} answered {status}", *why)
+
+table = f"{prefix}-config"
+
+def check_replica_table(region):
+    local = aws("dynamodb", "describe-table", "--table-name", table, region=region).get("Table", {})
+    report(local.get("TableStatus") == "ACTIVE", f"{table} in {region} is", local.get("TableStatus"))
+
+def check_home_lists_replica(region):
+    home = aws("dynamodb", "describe-table", "--table-name", table).get("Table", {})
+    status = next((r.get("ReplicaStatus") for r in home.get("Replicas") or [] if r.get("RegionName") == region), None)
+    report(status == "ACTIVE", f"{table} (home) lists a replica in {region}:",
+           status if status else "no such replica")
+
+manifest = json.load(open(manifest_path))
+for e in manifest:
+    guarded(f"{prefix}-{e['name']}", lambda e=e: check_function(e))
+guarded("connect-lookup", check_lookup)
+if secondary:
+    guarded(f"{table} in {secondary}", lambda: check_replica_table(secondary))
+    guarded(f"{table} (home) replica in {secondary}", lambda: check_home_lists_replica(secondary))
+    lookup = next((e for e in manifest if e["name"] == "connect-lookup"), None)
+    if lookup is None:
+        report(False, f"{manifest_path} has no connect-lookup entry for {secondary}")
+    else:
+        guarded(f"{prefix}-connect-lookup in {secondary}", lambda: check_function(lookup, secondary))
+    guarded(f"connect-lookup in {secondary}", lambda: check_lookup(secondary))
 sys.exit(1 if failed else 0)
 PY
