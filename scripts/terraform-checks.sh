@@ -26,7 +26,12 @@ for dir in terraform/* modules/*; do
   if ! out=$(cd "$dir" && terraform init "${terraform_init_args[@]}" 2>&1); then
     bad "$dir: init"; echo "$out" | tail -5; continue
   fi
-  if out=$(cd "$dir" && terraform validate -no-color 2>&1); then
+  if grep -qs configuration_aliases "$dir"/*.tf && [ -d "$dir/tests" ]; then
+    # Validated alone, a module that takes an aliased provider (sfbridge: aws.secondary) has
+    # no configuration for it ("missing provider"); its terraform test below supplies one and
+    # plans and applies it, and the roots that call it are validated too.
+    :
+  elif out=$(cd "$dir" && terraform validate -no-color 2>&1); then
     ok "$dir: validate"
   else
     bad "$dir: validate"; echo "$out" | tail -10

@@ -17,7 +17,11 @@
 #   pass, then terraform apply with terraform/dev/terraform.tfvars as committed (it names the
 #   profile; Terraform never sees the JWT).
 # terraform: Terraform makes the profile itself from TF_VAR_salesforce_jwt_token, so the
-#   provider's CreateConnectorProfile (the grant type above all) meets AppFlow's rules.
+#   provider's CreateConnectorProfile (the grant type above all) meets AppFlow's rules; and with
+#   secondary_region = eu-west-1: the second region's resources are applied in moto too, all but
+#   the table's replica (moto 5.2 has none: tests/terraform/rehearsal/secondary/ drops it from
+#   a copy of the modules), and tests/terraform/rehearsal/secondary.py checks what is where and
+#   that the secondary connect-lookup reads its own region.
 set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 export TF_CLI_CONFIG_FILE=/dev/null TF_IN_AUTOMATION=1
@@ -31,7 +35,14 @@ run() {
   local py="$root/.venv/local-aws/bin/python"
   # The dev root as committed, beside a link to the modules so its relative sources resolve.
   rm -rf "$work"; mkdir -p "$work/terraform/dev"
-  ln -s "$root/modules" "$work/modules"
+  if [ "$mode" = terraform ]; then
+    # A copy, so the override that drops the replica (moto cannot make one) stays out of the repo.
+    cp -r "$root/modules" "$work/modules"
+    find "$work/modules" -name .terraform -prune -exec rm -rf {} +
+    cp "$root/tests/terraform/rehearsal/secondary/rehearsal_override.tf" "$work/modules/secondary/"
+  else
+    ln -s "$root/modules" "$work/modules"
+  fi
   cp "$root"/terraform/dev/*.tf "$root/terraform/dev/terraform.tfvars" "$work/terraform/dev/"
   cp "$root"/tests/terraform/rehearsal/*.tf "$work/terraform/dev/"
 
@@ -72,6 +83,7 @@ run() {
   sed -e 's/^account_id *=.*/account_id = "123456789012"/' -e 's/^region *=.*/region = "us-east-1"/' \
     "$root/terraform/dev/terraform.tfvars" > "$work/local.tfvars"
   if [ "$mode" = terraform ]; then
+    vars+=(-var secondary_region=eu-west-1)
     vars+=(-var 'salesforce={instance_url="https://example--dev.sandbox.my.salesforce.com", is_sandbox=true}')
     export TF_VAR_salesforce_jwt_token="$jwt"
   elif printf '%s' "$jwt" | "$py" "$root/scripts/connector-profile.py" --env dev --tfvars "$work/local.tfvars" \
@@ -119,6 +131,14 @@ run() {
     ok "flows Active (activated by flow-guard through the IAM-propagation denial), functions, mappings, the ingest queue (redrive, rule target, mapping), queues, alarms, dashboard, the header CSV; the catch-up flow's definition, its bucket notification, and one played run whose file reached the ingest queue"
   else
     bad "what the apply created"
+  fi
+
+  if [ "$mode" = terraform ]; then
+    if "$py" "$root/tests/terraform/rehearsal/secondary.py" "$(tf output -json secondary)"; then
+      ok "second region (eu-west-1): connect-lookup from the same zip with a read-only role on the replica's ARN, its key, log group, topic and alarms there; replication alarm at home; nothing else there; it answers from its own region's table (the replica itself: mocks only)"
+    else
+      bad "the second region"
+    fi
   fi
 
   tf plan -detailed-exitcode -input=false -no-color "${vars[@]}" > "$logs/rehearsal-plan.log" 2>&1

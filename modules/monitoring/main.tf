@@ -131,6 +131,36 @@ resource "aws_cloudwatch_metric_alarm" "flow_failures" {
 
 # One dashboard per environment, in the order an event travels. Body: "Dashboard Body Structure
 # and Syntax" (CloudWatch API Reference); metric widgets name their region.
+# Changes reaching a replica late: DynamoDB publishes ReplicationLatency (ms) in the region where
+# the writes are made, with the receiving region as a dimension. Usually about a second; a
+# failover while it is high answers from older opening hours.
+resource "aws_cloudwatch_metric_alarm" "replication_latency" {
+  for_each = toset(var.replica_regions)
+
+  alarm_name          = "${var.name_prefix}-replication-to-${each.key}"
+  alarm_description   = "Changes to ${coalesce(var.table_name, "the table")} reach its replica in ${each.key} over ${var.max_replication_latency_ms / 1000} s late on average: a failover now would answer callers from older settings. Check the replica's status (aws dynamodb describe-table --region ${each.key}) and the AWS Health Dashboard."
+  namespace           = "AWS/DynamoDB"
+  metric_name         = "ReplicationLatency"
+  dimensions          = { TableName = var.table_name, ReceivingRegion = each.key }
+  statistic           = "Average"
+  period              = 300
+  evaluation_periods  = 2
+  threshold           = var.max_replication_latency_ms
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [var.alarm_topic_arn]
+  ok_actions          = [var.alarm_topic_arn]
+
+  tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.table_name != null
+      error_message = "replica_regions needs table_name."
+    }
+  }
+}
+
 locals {
   graph = { view = "timeSeries", stacked = false, region = var.region, period = 300 }
 

@@ -56,6 +56,24 @@ variable "max_iterator_age_seconds" {
   default     = 300
 }
 
+variable "table_name" {
+  description = "The config table (for the replication-latency alarms)."
+  type        = string
+  default     = null
+}
+
+variable "replica_regions" {
+  description = "Regions of the table's replicas: one replication-latency alarm each (DynamoDB publishes ReplicationLatency in the region the writes are made, here the home region)."
+  type        = list(string)
+  default     = []
+}
+
+variable "max_replication_latency_ms" {
+  description = "Average replication latency (ms) above which the alarm fires."
+  type        = number
+  default     = 60000
+}
+
 variable "tags" {
   description = "Tags for the alarms."
   type        = map(string)

@@ -149,6 +149,9 @@ module "monitoring" {
   functions                    = module.functions.function_names
   stream_functions             = { for k in ["status-csv", "notify"] : k => module.functions.function_names[k] }
   flow_names                   = [module.inbound.flow_name, module.outbound.flow_name, module.inbound.sweep_flow_name]
+  table_name                   = module.store.table_name
+  replica_regions              = var.secondary_region == null ? [] : [var.secondary_region]
+  max_replication_latency_ms   = var.max_replication_latency_seconds * 1000
 }
 
 # ingest's dead-letter queue was the functions module's (async invocations) and is now the
@@ -157,6 +160,31 @@ module "monitoring" {
 moved {
   from = module.functions.aws_sqs_queue.dlq["ingest"]
   to   = module.inbound.aws_sqs_queue.ingest_dlq
+}
+
+# The second region (DESIGN.md "A second region"): the replica, a connect-lookup reading it and
+# the replica Connect instance's association, through the aws.secondary provider. Only there:
+# everything else stays in the home region.
+module "secondary" {
+  source = "../secondary"
+  count  = var.secondary_region == null ? 0 : 1
+
+  providers = {
+    aws = aws.secondary
+  }
+
+  name_prefix          = local.name_prefix
+  account_id           = var.account_id
+  region               = var.secondary_region
+  home_region          = var.region
+  table                = { name = module.store.table_name, arn = module.store.table_arn }
+  package_dir          = var.package_dir
+  architecture         = var.architecture
+  reserved_concurrency = lookup(var.reserved_concurrency, "connect-lookup", -1)
+  log_retention_days   = var.log_retention_days
+  connect_instance_arn = var.secondary_connect_instance_arn
+  support_emails       = var.support_emails
+  deletion_protection  = var.deletion_protection
 }
 
 module "connect" {

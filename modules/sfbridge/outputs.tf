@@ -64,3 +64,14 @@ output "kms_key_arn" {
   description = "The project's KMS key."
   value       = module.connection.kms_key_arn
 }
+
+output "secondary" {
+  description = "With secondary_region: the region, its connect-lookup (name and ARN, for the replica Connect instance's flows), the replica's ARN and the region's support topic. null without."
+  value = var.secondary_region == null ? null : {
+    region            = module.secondary[0].region
+    function_name     = module.secondary[0].function_name
+    function_arn      = module.secondary[0].function_arn
+    replica_arn       = module.secondary[0].replica_arn
+    support_topic_arn = module.secondary[0].support_topic_arn
+  }
+}

@@ -178,3 +178,26 @@ variable "force_destroy" {
   type        = bool
   default     = false
 }
+
+variable "secondary_region" {
+  description = "A second region for Amazon Connect Global Resiliency: the table gets a replica there and connect-lookup runs there too, reading it (the aws.secondary provider must be configured for it). null: one region, nothing changes."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.secondary_region == null || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.secondary_region))
+    error_message = "secondary_region must be an AWS region name such as eu-west-1."
+  }
+}
+
+variable "secondary_connect_instance_arn" {
+  description = "The replica Amazon Connect instance in secondary_region (its ARN): associated with the secondary connect-lookup, which it may invoke. null for none."
+  type        = string
+  default     = null
+}
+
+variable "max_replication_latency_seconds" {
+  description = "With secondary_region: the replication-latency alarm fires when changes reach the replica this many seconds late on average (usually about a second)."
+  type        = number
+  default     = 60
+}

@@ -35,4 +35,11 @@ resource "aws_dynamodb_table" "this" {
   }
 
   tags = var.tags
+
+  lifecycle {
+    # A second region's replica is its own resource (aws_dynamodb_table_replica, secondary
+    # module, through that region's provider); the provider requires the table to leave its
+    # replica blocks alone then, or each plan would remove the replica.
+    ignore_changes = [replica]
+  }
 }

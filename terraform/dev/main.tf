@@ -32,8 +32,29 @@ provider "aws" {
   }
 }
 
+# The second region (Amazon Connect Global Resiliency). Terraform needs the configuration even
+# when secondary_region is null: then it points at the home region and nothing uses it.
+provider "aws" {
+  alias               = "secondary"
+  region              = coalesce(var.secondary_region, var.region)
+  allowed_account_ids = [var.account_id]
+
+  default_tags {
+    tags = {
+      Project     = "sfbridge"
+      Environment = var.environment
+      ManagedBy   = "terraform"
+    }
+  }
+}
+
 module "sfbridge" {
   source = "../../modules/sfbridge"
+
+  providers = {
+    aws           = aws
+    aws.secondary = aws.secondary
+  }
 
   environment            = var.environment
   account_id             = var.account_id
@@ -53,4 +74,7 @@ module "sfbridge" {
   sweep_grace_minutes    = var.sweep_grace_minutes
   deletion_protection    = var.deletion_protection
   force_destroy          = var.force_destroy
+
+  secondary_region               = var.secondary_region
+  secondary_connect_instance_arn = var.secondary_connect_instance_arn
 }

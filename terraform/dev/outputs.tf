@@ -37,3 +37,8 @@ output "dashboard_name" {
   description = "The environment's CloudWatch dashboard."
   value       = module.sfbridge.dashboard_name
 }
+
+output "secondary" {
+  description = "With secondary_region: its region, connect-lookup (name, ARN), the replica's ARN and the region's support topic; null without."
+  value       = module.sfbridge.secondary
+}

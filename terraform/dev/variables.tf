@@ -111,3 +111,15 @@ variable "force_destroy" {
   type        = bool
   default     = false
 }
+
+variable "secondary_region" {
+  description = "A second region for Amazon Connect Global Resiliency (a table replica and a connect-lookup reading it); null for none."
+  type        = string
+  default     = null
+}
+
+variable "secondary_connect_instance_arn" {
+  description = "With secondary_region: the replica Connect instance there (ARN), associated with the secondary connect-lookup."
+  type        = string
+  default     = null
+}

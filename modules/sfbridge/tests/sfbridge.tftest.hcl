@@ -1,6 +1,9 @@
 # The composition: what one module produces reaches the others.
 
 mock_provider "aws" {
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-2" }
+  }
   mock_data "aws_iam_policy_document" {
     defaults = {
       json = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"}}]}"
@@ -41,6 +44,39 @@ mock_provider "aws" {
   }
   mock_resource "aws_cloudwatch_event_bus" {
     defaults = { arn = "arn:aws:events:eu-west-2:123456789012:event-bus/mock" }
+  }
+}
+
+# The second region's provider: its mocks answer with that region's ARNs, so what each module
+# made through which provider shows in the ARNs (the home mocks say eu-west-2).
+mock_provider "aws" {
+  alias = "secondary"
+
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"sts:AssumeRole\",\"Principal\":{\"Service\":\"lambda.amazonaws.com\"}}]}"
+    }
+  }
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:eu-west-1:123456789012:key/aaaaaaaa-2222-3333-4444-555555555555", key_id = "aaaaaaaa-2222-3333-4444-555555555555" }
+  }
+  mock_resource "aws_dynamodb_table_replica" {
+    defaults = { arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/sfbridge-dev-config" }
+  }
+  mock_resource "aws_iam_role" {
+    defaults = { arn = "arn:aws:iam::123456789012:role/secondary" }
+  }
+  mock_resource "aws_lambda_function" {
+    defaults = { arn = "arn:aws:lambda:eu-west-1:123456789012:function:sfbridge-dev-connect-lookup" }
+  }
+  mock_resource "aws_cloudwatch_log_group" {
+    defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/sfbridge-dev-connect-lookup" }
+  }
+  mock_resource "aws_sns_topic" {
+    defaults = { arn = "arn:aws:sns:eu-west-1:123456789012:sfbridge-dev-support" }
   }
 }
 
@@ -125,4 +161,54 @@ run "environment_is_validated" {
     environment = "qa"
   }
   expect_failures = [var.environment]
+}
+
+run "one_region_by_default" {
+  command = apply
+
+  assert {
+    condition     = length(module.secondary) == 0 && output.secondary == null && length(module.monitoring.alarm_names.replication) == 0
+    error_message = "Without secondary_region nothing is created for a second region."
+  }
+}
+
+run "a_second_region" {
+  command = apply
+  variables {
+    secondary_region               = "eu-west-1"
+    secondary_connect_instance_arn = "arn:aws:connect:eu-west-1:123456789012:instance/9308c2a1-9bc6-4cea-8290-6c0b4a6d38fa"
+  }
+
+  assert {
+    condition     = output.secondary.region == "eu-west-1" && startswith(output.secondary.function_arn, "arn:aws:lambda:eu-west-1:") && startswith(output.secondary.replica_arn, "arn:aws:dynamodb:eu-west-1:")
+    error_message = "The secondary module is built with the aws.secondary provider: its lookup and replica are in eu-west-1."
+  }
+  assert {
+    condition     = module.secondary[0].environment["CONFIG_TABLE"] == module.store.table_name && module.store.table_arn == "arn:aws:dynamodb:eu-west-2:123456789012:table/sfbridge-dev-config"
+    error_message = "The replica is of the home table (in eu-west-2), and the secondary lookup reads it by the table's name."
+  }
+  assert {
+    condition     = alltrue([for arn in values(module.functions.function_arns) : startswith(arn, "arn:aws:lambda:eu-west-2:")]) && length(module.functions.function_arns) == 5
+    error_message = "The five home functions (flows' ingest, the stream consumers, flow-guard, connect-lookup) stay in the home region."
+  }
+  assert {
+    condition     = startswith(module.notifications.support_topic_arn, "arn:aws:sns:eu-west-2:") && startswith(module.notifications.status_topic_arn, "arn:aws:sns:eu-west-2:") && startswith(module.inbound.ingest_queue.arn, "arn:aws:sqs:eu-west-2:") && startswith(module.store.table_stream_arn, "arn:aws:dynamodb:eu-west-2:")
+    error_message = "Topics, queues and the stream the consumers read stay in the home region."
+  }
+  assert {
+    condition     = module.monitoring.alarm_names.replication == ["sfbridge-dev-replication-to-eu-west-1"]
+    error_message = "Replication to the second region is alarmed (in the home region, where DynamoDB publishes ReplicationLatency)."
+  }
+  assert {
+    condition     = module.secondary[0].support_topic_arn == output.secondary.support_topic_arn && startswith(output.secondary.support_topic_arn, "arn:aws:sns:eu-west-1:")
+    error_message = "The secondary lookup's alarms notify a support topic in its own region."
+  }
+}
+
+run "secondary_region_is_validated" {
+  command = plan
+  variables {
+    secondary_region = "Ireland"
+  }
+  expect_failures = [var.secondary_region]
 }
