@@ -1293,7 +1293,7 @@ class MotoGaps:
         self._lock = threading.Lock()
         self.kept = {"lifecycle": {}, "policy": {}}  # subresource -> bucket -> body as written
         self.rule_tags = {}  # ARN of a rule on a custom bus -> {key: value}
-        self.functions = {}  # function name -> what moto does not answer back
+        self.functions = {}  # (region, function name) -> what moto does not answer back
         self.queues = {}  # queue name -> SQS attributes moto does not answer back
         self._policy_lock = threading.Lock()
 
@@ -1434,7 +1434,7 @@ class MotoGaps:
     # delete, and the provider waits for minutes). Lambda serialises them; so does this.
     POLICY_PATH = re.compile(r"^/[0-9-]+/functions/[^/?]+/policy")
 
-    def lambda_(self, method, path, body, forward):
+    def lambda_(self, method, path, body, forward, region):
         if method in ("POST", "DELETE") and self.POLICY_PATH.match(path):
             with self._policy_lock:
                 return forward(body)
@@ -1454,9 +1454,12 @@ class MotoGaps:
         except ValueError:
             return status, headers, data
         name = sent.get("FunctionName") if creating else function_name(urllib.parse.unquote(match.group(1)))
+        # Per region: a function name is unique only within one (the second region's
+        # connect-lookup has the home one's name).
+        key = (region, name)
         with self._lock:
             if creating or updating:
-                kept = self.functions.setdefault(name, {})
+                kept = self.functions.setdefault(key, {})
                 for key in (k for k in self.LAMBDA_KEPT if k in sent):
                     # An empty setting removes it (DeadLetterConfig {"TargetArn": ""}).
                     value = sent[key]
@@ -1465,7 +1468,7 @@ class MotoGaps:
                     else:
                         kept[key] = value
                 return status, headers, data
-            kept = dict(self.functions.get(name, {}))
+            kept = dict(self.functions.get(key, {}))
         config = answer.get("Configuration", answer) if not match.group(2) else answer
         for key, value in kept.items():
             if not config.get(key):
@@ -1596,7 +1599,7 @@ def make_handler(model, appflow, runner, moto):
                     return self.invoke(body, scope)
                 answer = None
                 if service == "lambda":
-                    answer = GAPS.lambda_(self.command, self.path, body, self.relay)
+                    answer = GAPS.lambda_(self.command, self.path, body, self.relay, scope["region"])
                 elif service == "s3":
                     answer = (notifications.check(self.command, self.path, self.headers, body, scope["region"])
                               or GAPS.s3(self.command, self.path, self.headers, body, self.relay))

@@ -790,6 +790,26 @@ class LambdaProxyTest(unittest.TestCase):
         self.lam.update_function_configuration(FunctionName=self.function, DeadLetterConfig={"TargetArn": ""})
         self.assertNotIn("DeadLetterConfig", self.lam.get_function_configuration(FunctionName=self.function))
 
+    def test_function_settings_are_kept_per_region(self):
+        # A second region's connect-lookup has the home one's name: Lambda names are unique per
+        # region only, so what the fake answers back must be too.
+        kms = {r: boto3.client("kms", region_name=r, endpoint_url=Env.moto_url,
+                               aws_access_key_id="test", aws_secret_access_key="test") for r in (REGION, "eu-west-1")}
+        keys = {r: k.create_key()["KeyMetadata"]["Arn"] for r, k in kms.items()}
+        role = moto("iam").get_role(RoleName=self.created["Role"].rsplit("/", 1)[-1])["Role"]["Arn"]
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            z.writestr("bootstrap", "not run")
+        fn = name("connect-lookup")
+        lams = {r: boto3.client("lambda", region_name=r, endpoint_url=Env.fake_url,
+                                aws_access_key_id="test", aws_secret_access_key="test") for r in keys}
+        for r, lam in lams.items():
+            lam.create_function(FunctionName=fn, Runtime="provided.al2023", Role=role, Handler="connect-lookup",
+                                Code={"ZipFile": buf.getvalue()}, KMSKeyArn=keys[r])
+        for r, lam in lams.items():
+            self.assertEqual(lam.get_function_configuration(FunctionName=fn)["KMSKeyArn"], keys[r], r)
+            self.assertEqual(lam.get_function(FunctionName=fn)["Configuration"]["KMSKeyArn"], keys[r], r)
+
     def test_sqs_redrive_policies_are_answered_back_as_set(self):
         # moto 5.2 drops RedriveAllowPolicy; the fake keeps what was set and answers it back.
         sqs = client("sqs", Env.fake_url)
