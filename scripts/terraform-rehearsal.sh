@@ -18,7 +18,7 @@
 #   profile; Terraform never sees the JWT).
 # terraform: Terraform makes the profile itself from TF_VAR_salesforce_jwt_token, so the
 #   provider's CreateConnectorProfile (the grant type above all) meets AppFlow's rules; and with
-#   secondary_region = eu-west-1: the second region's resources are applied in moto too, all but
+#   secondary_region = us-west-2: the second region's resources are applied in moto too, all but
 #   the table's replica (moto 5.2 has none: tests/terraform/rehearsal/secondary/ drops it from
 #   a copy of the modules), and tests/terraform/rehearsal/secondary.py checks what is where and
 #   that the secondary connect-lookup reads its own region.
@@ -83,7 +83,7 @@ run() {
   sed -e 's/^account_id *=.*/account_id = "123456789012"/' -e 's/^region *=.*/region = "us-east-1"/' \
     "$root/terraform/dev/terraform.tfvars" > "$work/local.tfvars"
   if [ "$mode" = terraform ]; then
-    vars+=(-var secondary_region=eu-west-1)
+    vars+=(-var secondary_region=us-west-2)
     vars+=(-var 'salesforce={instance_url="https://example--dev.sandbox.my.salesforce.com", is_sandbox=true}')
     export TF_VAR_salesforce_jwt_token="$jwt"
   elif printf '%s' "$jwt" | "$py" "$root/scripts/connector-profile.py" --env dev --tfvars "$work/local.tfvars" \
@@ -135,7 +135,7 @@ run() {
 
   if [ "$mode" = terraform ]; then
     if "$py" "$root/tests/terraform/rehearsal/secondary.py" "$(tf output -json secondary)"; then
-      ok "second region (eu-west-1): connect-lookup from the same zip with a read-only role on the replica's ARN, its key, log group, topic and alarms there; replication alarm at home; nothing else there; it answers from its own region's table (the replica itself: mocks only)"
+      ok "second region (us-west-2): connect-lookup from the same zip with a read-only role on the replica's ARN, its key, log group, topic and alarms there; replication alarm at home; nothing else there; it answers from its own region's table (the replica itself: mocks only)"
     else
       bad "the second region"
     fi

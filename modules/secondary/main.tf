@@ -9,6 +9,18 @@
 
 data "aws_region" "current" {}
 
+# Amazon Connect Global Resiliency replicates an instance only between these Regions (Connect
+# administrator guide, "Set up Global Resiliency": N. Virginia and Oregon, London and Frankfurt,
+# and from Tokyo to Osaka). A warning, not an error: AWS may add pairs.
+check "connect_global_resiliency_pair" {
+  assert {
+    condition = contains([
+      "us-east-1>us-west-2", "us-west-2>us-east-1", "eu-west-2>eu-central-1", "eu-central-1>eu-west-2", "ap-northeast-1>ap-northeast-3",
+    ], "${var.home_region}>${var.region}")
+    error_message = "Amazon Connect Global Resiliency does not document a replica in ${var.region} for an instance in ${var.home_region} (pairs: us-east-1/us-west-2, eu-west-2/eu-central-1, ap-northeast-1 to ap-northeast-3)."
+  }
+}
+
 locals {
   function_name = "${var.name_prefix}-connect-lookup"
   # The replica keeps the table's name; its ARN differs from the home table's by the region.
@@ -48,7 +60,7 @@ resource "aws_kms_key" "this" {
       {
         Sid       = "AlarmsPublishToTheEncryptedTopic"
         Effect    = "Allow"
-        Principal = { Service = ["cloudwatch.amazonaws.com", "sns.amazonaws.com"] }
+        Principal = { Service = "cloudwatch.amazonaws.com" }
         Action    = ["kms:Decrypt", "kms:GenerateDataKey*"]
         Resource  = "*"
         Condition = { StringEquals = { "aws:SourceAccount" = var.account_id } }

@@ -3,6 +3,8 @@
 
 locals {
   name_prefix = "${var.project}-${var.environment}"
+  # The second region exists while it is named and not being removed (secondary_enabled).
+  secondary = var.secondary_region != null && var.secondary_enabled
 }
 
 module "connection" {
@@ -150,7 +152,7 @@ module "monitoring" {
   stream_functions             = { for k in ["status-csv", "notify"] : k => module.functions.function_names[k] }
   flow_names                   = [module.inbound.flow_name, module.outbound.flow_name, module.inbound.sweep_flow_name]
   table_name                   = module.store.table_name
-  replica_regions              = var.secondary_region == null ? [] : [var.secondary_region]
+  replica_regions              = local.secondary ? [var.secondary_region] : []
   max_replication_latency_ms   = var.max_replication_latency_seconds * 1000
 }
 
@@ -167,7 +169,7 @@ moved {
 # everything else stays in the home region.
 module "secondary" {
   source = "../secondary"
-  count  = var.secondary_region == null ? 0 : 1
+  count  = local.secondary ? 1 : 0
 
   providers = {
     aws = aws.secondary

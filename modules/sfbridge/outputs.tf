@@ -66,8 +66,8 @@ output "kms_key_arn" {
 }
 
 output "secondary" {
-  description = "With secondary_region: the region, its connect-lookup (name and ARN, for the replica Connect instance's flows), the replica's ARN and the region's support topic. null without."
-  value = var.secondary_region == null ? null : {
+  description = "With secondary_region (and secondary_enabled): the region, its connect-lookup (name and ARN, for the replica Connect instance's flows), the replica's ARN and the region's support topic. null without."
+  value = length(module.secondary) == 0 ? null : {
     region            = module.secondary[0].region
     function_name     = module.secondary[0].function_name
     function_arn      = module.secondary[0].function_arn

@@ -186,8 +186,14 @@ variable "secondary_region" {
 
   validation {
     condition     = var.secondary_region == null || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.secondary_region))
-    error_message = "secondary_region must be an AWS region name such as eu-west-1."
+    error_message = "secondary_region must be an AWS region name such as eu-central-1."
   }
+}
+
+variable "secondary_enabled" {
+  description = "With secondary_region: false removes the second region's resources while the aws.secondary provider still points there (remove a second region in two applies: this false, then secondary_region unset; unsetting secondary_region first would point the provider at the home region, where the resources to destroy are not)."
+  type        = bool
+  default     = true
 }
 
 variable "secondary_connect_instance_arn" {

@@ -33,7 +33,9 @@ provider "aws" {
 }
 
 # The second region (Amazon Connect Global Resiliency). Terraform needs the configuration even
-# when secondary_region is null: then it points at the home region and nothing uses it.
+# when secondary_region is null: then it points at the home region and nothing uses it. To
+# remove a second region, destroy its resources first (secondary_enabled = false) while this
+# still points there; only then unset secondary_region (README "A second region").
 provider "aws" {
   alias               = "secondary"
   region              = coalesce(var.secondary_region, var.region)
@@ -76,5 +78,6 @@ module "sfbridge" {
   force_destroy          = var.force_destroy
 
   secondary_region               = var.secondary_region
+  secondary_enabled              = var.secondary_enabled
   secondary_connect_instance_arn = var.secondary_connect_instance_arn
 }

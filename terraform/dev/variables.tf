@@ -118,6 +118,12 @@ variable "secondary_region" {
   default     = null
 }
 
+variable "secondary_enabled" {
+  description = "false removes the second region's resources while secondary_region still names it (README: removing the second region takes two applies)."
+  type        = bool
+  default     = true
+}
+
 variable "secondary_connect_instance_arn" {
   description = "With secondary_region: the replica Connect instance there (ARN), associated with the secondary connect-lookup."
   type        = string

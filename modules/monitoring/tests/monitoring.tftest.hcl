@@ -155,3 +155,41 @@ run "the_ingest_queue_age_threshold_is_validated" {
   }
   expect_failures = [var.max_ingest_queue_age_seconds]
 }
+
+run "no_replication_alarm_without_a_replica" {
+  command = apply
+
+  assert {
+    condition     = length(aws_cloudwatch_metric_alarm.replication_latency) == 0
+    error_message = "One region: nothing to replicate, no alarm."
+  }
+}
+
+run "replication_to_a_second_region_is_alarmed" {
+  command = apply
+  variables {
+    table_name      = "sfbridge-test-config"
+    replica_regions = ["eu-central-1"]
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.replication_latency["eu-central-1"].namespace == "AWS/DynamoDB" &&
+      aws_cloudwatch_metric_alarm.replication_latency["eu-central-1"].metric_name == "ReplicationLatency" &&
+      aws_cloudwatch_metric_alarm.replication_latency["eu-central-1"].dimensions == tomap({ TableName = "sfbridge-test-config", ReceivingRegion = "eu-central-1" })
+    )
+    error_message = "DynamoDB publishes ReplicationLatency (ms) per table and receiving region, in the region of the writes."
+  }
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.replication_latency["eu-central-1"].threshold == 60000 && aws_cloudwatch_metric_alarm.replication_latency["eu-central-1"].alarm_actions == toset([var.alarm_topic_arn]) && aws_cloudwatch_metric_alarm.replication_latency["eu-central-1"].treat_missing_data == "notBreaching"
+    error_message = "Replication over 60 s late tells support; no writes (no data) is not an alarm."
+  }
+}
+
+run "a_replica_needs_the_table_name" {
+  command = plan
+  variables {
+    replica_regions = ["eu-central-1"]
+  }
+  expect_failures = [aws_cloudwatch_metric_alarm.replication_latency]
+}

@@ -3,7 +3,7 @@
 
 mock_provider "aws" {
   mock_data "aws_region" {
-    defaults = { name = "eu-west-1" }
+    defaults = { name = "eu-central-1" }
   }
   mock_data "aws_iam_policy_document" {
     defaults = {
@@ -11,29 +11,29 @@ mock_provider "aws" {
     }
   }
   mock_resource "aws_kms_key" {
-    defaults = { arn = "arn:aws:kms:eu-west-1:123456789012:key/aaaaaaaa-2222-3333-4444-555555555555", key_id = "aaaaaaaa-2222-3333-4444-555555555555" }
+    defaults = { arn = "arn:aws:kms:eu-central-1:123456789012:key/aaaaaaaa-2222-3333-4444-555555555555", key_id = "aaaaaaaa-2222-3333-4444-555555555555" }
   }
   mock_resource "aws_dynamodb_table_replica" {
-    defaults = { arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/sfbridge-prod-config" }
+    defaults = { arn = "arn:aws:dynamodb:eu-central-1:123456789012:table/sfbridge-prod-config" }
   }
   mock_resource "aws_iam_role" {
-    defaults = { arn = "arn:aws:iam::123456789012:role/sfbridge-prod-connect-lookup-eu-west-1" }
+    defaults = { arn = "arn:aws:iam::123456789012:role/sfbridge-prod-connect-lookup-eu-central-1" }
   }
   mock_resource "aws_lambda_function" {
-    defaults = { arn = "arn:aws:lambda:eu-west-1:123456789012:function:sfbridge-prod-connect-lookup" }
+    defaults = { arn = "arn:aws:lambda:eu-central-1:123456789012:function:sfbridge-prod-connect-lookup" }
   }
   mock_resource "aws_cloudwatch_log_group" {
-    defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/sfbridge-prod-connect-lookup" }
+    defaults = { arn = "arn:aws:logs:eu-central-1:123456789012:log-group:/aws/lambda/sfbridge-prod-connect-lookup" }
   }
   mock_resource "aws_sns_topic" {
-    defaults = { arn = "arn:aws:sns:eu-west-1:123456789012:sfbridge-prod-support" }
+    defaults = { arn = "arn:aws:sns:eu-central-1:123456789012:sfbridge-prod-support" }
   }
 }
 
 variables {
   name_prefix    = "sfbridge-prod"
   account_id     = "123456789012"
-  region         = "eu-west-1"
+  region         = "eu-central-1"
   home_region    = "eu-west-2"
   table          = { name = "sfbridge-prod-config", arn = "arn:aws:dynamodb:eu-west-2:123456789012:table/sfbridge-prod-config" }
   package_dir    = "../functions/tests/fixtures"
@@ -48,7 +48,7 @@ run "replica_and_a_lookup_that_only_reads_it" {
     error_message = "The home table gets a replica here, encrypted with this region's key, with point-in-time recovery."
   }
   assert {
-    condition     = startswith(aws_kms_key.this.arn, "arn:aws:kms:eu-west-1:") && aws_kms_key.this.enable_key_rotation && output.region == "eu-west-1"
+    condition     = startswith(aws_kms_key.this.arn, "arn:aws:kms:eu-central-1:") && aws_kms_key.this.enable_key_rotation && output.region == "eu-central-1"
     error_message = "The key (and everything else) is in the secondary region, from the provider given."
   }
   assert {
@@ -68,7 +68,7 @@ run "replica_and_a_lookup_that_only_reads_it" {
   }
   assert {
     condition = alltrue([for s in jsondecode(output.role_policy).Statement : (
-      s.Resource == "arn:aws:dynamodb:eu-west-1:123456789012:table/sfbridge-prod-config" && s.Condition["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["REGION#*"]
+      s.Resource == "arn:aws:dynamodb:eu-central-1:123456789012:table/sfbridge-prod-config" && s.Condition["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] == ["REGION#*"]
     ) if anytrue([for a in flatten([s.Action]) : startswith(a, "dynamodb:")])])
     error_message = "DynamoDB reads are of the local replica's config items only (never the home table)."
   }
@@ -77,11 +77,11 @@ run "replica_and_a_lookup_that_only_reads_it" {
     error_message = "It logs to its own log group here, under this region's key."
   }
   assert {
-    condition     = aws_iam_role.lookup.name == "sfbridge-prod-connect-lookup-eu-west-1"
+    condition     = aws_iam_role.lookup.name == "sfbridge-prod-connect-lookup-eu-central-1"
     error_message = "IAM is global: the secondary role's name must not collide with the home connect-lookup's."
   }
   assert {
-    condition     = toset(output.alarm_names) == toset(["sfbridge-prod-connect-lookup-eu-west-1-errors", "sfbridge-prod-connect-lookup-eu-west-1-answered-error", "sfbridge-prod-connect-lookup-eu-west-1-items-skipped"]) && alltrue([for a in aws_cloudwatch_metric_alarm.lookup : a.alarm_actions == toset([aws_sns_topic.support.arn])])
+    condition     = toset(output.alarm_names) == toset(["sfbridge-prod-connect-lookup-eu-central-1-errors", "sfbridge-prod-connect-lookup-eu-central-1-answered-error", "sfbridge-prod-connect-lookup-eu-central-1-items-skipped"]) && alltrue([for a in aws_cloudwatch_metric_alarm.lookup : a.alarm_actions == toset([aws_sns_topic.support.arn])])
     error_message = "The secondary lookup's errors (Lambda's and its ERROR answers) are alarmed to this region's support topic."
   }
   assert {
@@ -97,7 +97,7 @@ run "replica_and_a_lookup_that_only_reads_it" {
 run "replica_connect_instance_may_invoke_it" {
   command = apply
   variables {
-    connect_instance_arn = "arn:aws:connect:eu-west-1:123456789012:instance/9308c2a1-9bc6-4cea-8290-6c0b4a6d38fa"
+    connect_instance_arn = "arn:aws:connect:eu-central-1:123456789012:instance/9308c2a1-9bc6-4cea-8290-6c0b4a6d38fa"
   }
   assert {
     condition     = module.connect.associated && module.connect.invoker_arn == var.connect_instance_arn
@@ -118,7 +118,7 @@ run "the_home_region_is_refused" {
   variables {
     region = "eu-west-2"
   }
-  expect_failures = [aws_kms_key.this]
+  expect_failures = [aws_kms_key.this, check.connect_global_resiliency_pair]
 }
 
 run "the_wrong_provider_is_refused" {
@@ -126,5 +126,14 @@ run "the_wrong_provider_is_refused" {
   variables {
     region = "us-east-1"
   }
-  expect_failures = [aws_kms_key.this]
+  expect_failures = [aws_kms_key.this, check.connect_global_resiliency_pair]
+}
+
+run "a_pair_connect_cannot_replicate_is_flagged" {
+  command = plan
+  variables {
+    home_region = "us-east-1"
+  }
+  # A warning (AWS may add pairs): London and Frankfurt pair, N. Virginia and Frankfurt do not.
+  expect_failures = [check.connect_global_resiliency_pair]
 }

@@ -53,7 +53,7 @@ mock_provider "aws" {
   alias = "secondary"
 
   mock_data "aws_region" {
-    defaults = { name = "eu-west-1" }
+    defaults = { name = "eu-central-1" }
   }
   mock_data "aws_iam_policy_document" {
     defaults = {
@@ -61,22 +61,22 @@ mock_provider "aws" {
     }
   }
   mock_resource "aws_kms_key" {
-    defaults = { arn = "arn:aws:kms:eu-west-1:123456789012:key/aaaaaaaa-2222-3333-4444-555555555555", key_id = "aaaaaaaa-2222-3333-4444-555555555555" }
+    defaults = { arn = "arn:aws:kms:eu-central-1:123456789012:key/aaaaaaaa-2222-3333-4444-555555555555", key_id = "aaaaaaaa-2222-3333-4444-555555555555" }
   }
   mock_resource "aws_dynamodb_table_replica" {
-    defaults = { arn = "arn:aws:dynamodb:eu-west-1:123456789012:table/sfbridge-dev-config" }
+    defaults = { arn = "arn:aws:dynamodb:eu-central-1:123456789012:table/sfbridge-dev-config" }
   }
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::123456789012:role/secondary" }
   }
   mock_resource "aws_lambda_function" {
-    defaults = { arn = "arn:aws:lambda:eu-west-1:123456789012:function:sfbridge-dev-connect-lookup" }
+    defaults = { arn = "arn:aws:lambda:eu-central-1:123456789012:function:sfbridge-dev-connect-lookup" }
   }
   mock_resource "aws_cloudwatch_log_group" {
-    defaults = { arn = "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/sfbridge-dev-connect-lookup" }
+    defaults = { arn = "arn:aws:logs:eu-central-1:123456789012:log-group:/aws/lambda/sfbridge-dev-connect-lookup" }
   }
   mock_resource "aws_sns_topic" {
-    defaults = { arn = "arn:aws:sns:eu-west-1:123456789012:sfbridge-dev-support" }
+    defaults = { arn = "arn:aws:sns:eu-central-1:123456789012:sfbridge-dev-support" }
   }
 }
 
@@ -175,13 +175,13 @@ run "one_region_by_default" {
 run "a_second_region" {
   command = apply
   variables {
-    secondary_region               = "eu-west-1"
-    secondary_connect_instance_arn = "arn:aws:connect:eu-west-1:123456789012:instance/9308c2a1-9bc6-4cea-8290-6c0b4a6d38fa"
+    secondary_region               = "eu-central-1"
+    secondary_connect_instance_arn = "arn:aws:connect:eu-central-1:123456789012:instance/9308c2a1-9bc6-4cea-8290-6c0b4a6d38fa"
   }
 
   assert {
-    condition     = output.secondary.region == "eu-west-1" && startswith(output.secondary.function_arn, "arn:aws:lambda:eu-west-1:") && startswith(output.secondary.replica_arn, "arn:aws:dynamodb:eu-west-1:")
-    error_message = "The secondary module is built with the aws.secondary provider: its lookup and replica are in eu-west-1."
+    condition     = output.secondary.region == "eu-central-1" && startswith(output.secondary.function_arn, "arn:aws:lambda:eu-central-1:") && startswith(output.secondary.replica_arn, "arn:aws:dynamodb:eu-central-1:")
+    error_message = "The secondary module is built with the aws.secondary provider: its lookup and replica are in eu-central-1."
   }
   assert {
     condition     = module.secondary[0].environment["CONFIG_TABLE"] == module.store.table_name && module.store.table_arn == "arn:aws:dynamodb:eu-west-2:123456789012:table/sfbridge-dev-config"
@@ -196,12 +196,25 @@ run "a_second_region" {
     error_message = "Topics, queues and the stream the consumers read stay in the home region."
   }
   assert {
-    condition     = module.monitoring.alarm_names.replication == ["sfbridge-dev-replication-to-eu-west-1"]
+    condition     = module.monitoring.alarm_names.replication == ["sfbridge-dev-replication-to-eu-central-1"]
     error_message = "Replication to the second region is alarmed (in the home region, where DynamoDB publishes ReplicationLatency)."
   }
   assert {
-    condition     = module.secondary[0].support_topic_arn == output.secondary.support_topic_arn && startswith(output.secondary.support_topic_arn, "arn:aws:sns:eu-west-1:")
+    condition     = module.secondary[0].support_topic_arn == output.secondary.support_topic_arn && startswith(output.secondary.support_topic_arn, "arn:aws:sns:eu-central-1:")
     error_message = "The secondary lookup's alarms notify a support topic in its own region."
+  }
+}
+
+run "removing_the_second_region_keeps_its_provider" {
+  command = apply
+  variables {
+    secondary_region  = "eu-central-1"
+    secondary_enabled = false
+  }
+
+  assert {
+    condition     = length(module.secondary) == 0 && output.secondary == null && length(module.monitoring.alarm_names.replication) == 0
+    error_message = "secondary_enabled = false removes the second region's resources (through the provider still configured for it)."
   }
 }
 

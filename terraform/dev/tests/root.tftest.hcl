@@ -14,7 +14,7 @@ mock_provider "aws" {
 mock_provider "aws" {
   alias = "secondary"
   mock_data "aws_region" {
-    defaults = { name = "eu-west-1" }
+    defaults = { name = "eu-central-1" }
   }
   mock_data "aws_iam_policy_document" {
     defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
@@ -37,12 +37,12 @@ run "one_region" {
 run "with_a_second_region" {
   command = plan
   variables {
-    secondary_region               = "eu-west-1"
-    secondary_connect_instance_arn = "arn:aws:connect:eu-west-1:111111111111:instance/9308c2a1-9bc6-4cea-8290-6c0b4a6d38fa"
+    secondary_region               = "eu-central-1"
+    secondary_connect_instance_arn = "arn:aws:connect:eu-central-1:111111111111:instance/9308c2a1-9bc6-4cea-8290-6c0b4a6d38fa"
   }
 
   assert {
-    condition     = output.secondary.region == "eu-west-1"
+    condition     = output.secondary.region == "eu-central-1"
     error_message = "With secondary_region, the root hands the composition a provider for that region."
   }
 }

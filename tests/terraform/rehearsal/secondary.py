@@ -18,7 +18,7 @@ import boto3
 PREFIX = "sfbridge-dev"
 ACCOUNT = "123456789012"
 HOME = "us-east-1"
-SECONDARY = "eu-west-1"
+SECONDARY = "us-west-2"
 TABLE = f"{PREFIX}-config"
 FUNCTION = f"{PREFIX}-connect-lookup"
 # What the secondary lookup's role may do: read, log, trace (modules/secondary).
