@@ -7,8 +7,14 @@
 # With SECONDARY_REGION (Connect Global Resiliency; Terraform's output `secondary.region`), also:
 # the <prefix>-config replica in that region is ACTIVE, and the home table lists it as an ACTIVE
 # replica; <prefix>-connect-lookup there passes the same Active/CodeSha256/architecture check
-# and answers the same question with OK or UNKNOWN_REGION (ERROR: it could not read the
-# replica). Without it, or empty, only the home region is checked.
+# and, given the same event (the same payload) as the home one, neither answers ERROR (it could
+# not read the replica) nor fails with a function error, and agrees with the home answer (the one
+# the home check got) in status, region, timezone, isHoliday, holidayName, holidayMessage, openTime,
+# closeTime and date (not localTime and isOpen: they may change between the two calls). A
+# difference means the replica does not hold what the home table holds (a change made seconds
+# before may still be replicating: re-run). When the home check failed there is nothing to
+# compare with: then OK or UNKNOWN_REGION is accepted (the home FAIL fails the run anyway).
+# Without SECONDARY_REGION, or empty, only the home region is checked.
 # Each check prints "ok ..." or "FAIL ..."; exits 1 when any failed. Read-only: nothing is written.
 # Environment: SMOKE_MANIFEST (default dist/manifest.json) and SMOKE_EVENT (default
 # tests/fixtures/connect-event.json); relative paths are taken from the repository root.
@@ -34,9 +40,10 @@ def report(ok, *words):
     failed += not ok
 
 def guarded(label, check):
-    """Runs one check; an aws CLI error is that check's FAIL, and the other checks still run."""
+    """Runs one check and returns what it returns; an aws CLI error is that check's FAIL (and
+    None), and the other checks still run."""
     try:
-        check()
+        return check()
     except subprocess.CalledProcessError as e:
         lines = (e.stderr or "").strip().splitlines()
         report(False, label, "-", lines[-1] if lines else f"aws exited {e.returncode}")
@@ -48,23 +55,48 @@ def check_function(entry, region=None):
     ok = cfg.get("State") == "Active" and cfg.get("CodeSha256") == want and cfg.get("Architectures") == [entry["architecture"]]
     report(ok, name + (f" in {region}" if region else ""), cfg.get("State"), cfg.get("CodeSha256"), "expected", want)
 
-def check_lookup(region=None):
+event = open(event_path).read()  # the one payload of every invoke, home and secondary
+
+def invoke_lookup(region=None):
+    """connect-lookup's invoke response and its answer (a dict; {} when it is not one)."""
     with tempfile.NamedTemporaryFile(suffix=".json") as out:
         res = aws("lambda", "invoke", "--function-name", f"{prefix}-connect-lookup",
-                  "--cli-binary-format", "raw-in-base64-out",
-                  "--payload", open(event_path).read(), out.name, region=region)
+                  "--cli-binary-format", "raw-in-base64-out", "--payload", event, out.name, region=region)
         answer = json.load(open(out.name))
-    status = answer.get("status") if isinstance(answer, dict) else None
-    ok = "FunctionError" not in res and status in ("OK", "UNKNOWN_REGION")
-    if not region:
-        report(ok, "connect-lookup answered", status)
-    elif ok:
-        report(ok, f"connect-lookup in {region} answered {status}: it read the replica in {region}")
-    else:
+    return res, answer if isinstance(answer, dict) else {}
+
+def check_home_lookup():
+    """Returns the home answer when it passed (to compare the secondary one with), else None."""
+    res, answer = invoke_lookup()
+    ok = "FunctionError" not in res and answer.get("status") in ("OK", "UNKNOWN_REGION")
+    report(ok, "connect-lookup answered", answer.get("status"))
+    return answer if ok else None
+
+# The answer's fields that do not depend on the second of the call (localTime and isOpen do).
+SAME = ("status", "region", "timezone", "isHoliday", "holidayName", "holidayMessage", "openTime",
+        "closeTime", "date")
+
+def differences(home, there, region):
+    return [f"{k}: home {json.dumps(home.get(k))}, {region} {json.dumps(there.get(k))}"
+            for k in SAME if home.get(k) != there.get(k)]
+
+def check_secondary_lookup(region, home):
+    res, answer = invoke_lookup(region)
+    status = answer.get("status")
+    said = f"connect-lookup in {region} answered {status}"
+    if "FunctionError" in res or status == "ERROR":
         why = [f"(function error: {res['FunctionError']})"] if "FunctionError" in res else []
         if status == "ERROR":
             why.append(f"(it could not read the replica in {region})")
-        report(ok, f"connect-lookup in {region} answered {status}", *why)
+        report(False, said, *why)
+    elif home is None:
+        report(status in ("OK", "UNKNOWN_REGION"), said, "(not compared: no home answer to compare with)")
+    elif diff := differences(home, answer, region):
+        report(False, f"{said}: the replica in {region} does not hold what the home table holds:",
+               "; ".join(diff), "(a change made seconds before may still be replicating: re-run)")
+    else:
+        report(True, f"{said}, the same answer as at home: it read the replica in {region} "
+               "and found what the home table holds")
 
 table = f"{prefix}-config"
 
@@ -81,7 +113,7 @@ def check_home_lists_replica(region):
 manifest = json.load(open(manifest_path))
 for e in manifest:
     guarded(f"{prefix}-{e['name']}", lambda e=e: check_function(e))
-guarded("connect-lookup", check_lookup)
+home_answer = guarded("connect-lookup", check_home_lookup)
 if secondary:
     guarded(f"{table} in {secondary}", lambda: check_replica_table(secondary))
     guarded(f"{table} (home) replica in {secondary}", lambda: check_home_lists_replica(secondary))
@@ -90,6 +122,6 @@ if secondary:
         report(False, f"{manifest_path} has no connect-lookup entry for {secondary}")
     else:
         guarded(f"{prefix}-connect-lookup in {secondary}", lambda: check_function(lookup, secondary))
-    guarded(f"connect-lookup in {secondary}", lambda: check_lookup(secondary))
+    guarded(f"connect-lookup in {secondary}", lambda: check_secondary_lookup(secondary, home_answer))
 sys.exit(1 if failed else 0)
 PY

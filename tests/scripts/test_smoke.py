@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Tests of scripts/smoke.sh: the home region, and the secondary region of Connect Global
-Resiliency (the <prefix>-config replica, <prefix>-connect-lookup there).
+Resiliency (the <prefix>-config replica, <prefix>-connect-lookup there, whose answer must agree
+with the home one).
 
 Run by `make scripts-test` (python3 tests/scripts/test_smoke.py). Stdlib unittest, no AWS and
 no moto: a fake `aws` put first on PATH answers from a JSON scenario written per test and
@@ -8,7 +9,9 @@ records every call (argv, and the region the call went to: --region, else AWS_RE
 answers have the shapes of the botocore models (dynamodb 2012-08-10 DescribeTableOutput:
 Table.TableStatus, Table.Replicas[].RegionName/ReplicaStatus; lambda 2015-03-31
 FunctionConfiguration: State, CodeSha256, Architectures; InvocationResponse: StatusCode,
-FunctionError). A call the scenario does not hold fails like the real CLI (exit 254,
+FunctionError); an invoke's payload (connect-lookup's answer, the flat map of DESIGN.md "Connect
+lookup") is the scenario's per region and function, so the home and the secondary answers can
+differ. A call the scenario does not hold fails like the real CLI (exit 254,
 ResourceNotFoundException); an operation the fake does not know fails with exit 252, so a write
 would show up. smoke.sh reads the manifest from SMOKE_MANIFEST (a temporary one here; nothing is
 written to dist/). Ends with one line `N passed, N failed`.
@@ -112,6 +115,19 @@ def write_manifest(directory: Path) -> Path:
     return path
 
 
+def answer(status="OK") -> dict:
+    """connect-lookup's answer to the fixture (Parameters.region apac-nz): open, no holiday."""
+    return {"status": status, "region": "apac-nz", "date": "2026-12-01", "localTime": "10:15",
+            "timezone": "Pacific/Auckland", "isHoliday": "false", "holidayName": "", "holidayMessage": "",
+            "isOpen": "true", "openTime": "09:00", "closeTime": "17:00", "message": ""}
+
+
+# The fields smoke.sh compares between the home and the secondary answers, and those it leaves out.
+COMPARED = ("status", "region", "timezone", "isHoliday", "holidayName", "holidayMessage", "openTime",
+            "closeTime", "date")
+NOT_COMPARED = ("localTime", "isOpen")
+
+
 def function(name: str, region: str, status="OK") -> dict:
     full = f"{PREFIX}-{name}"
     return {"config": {"FunctionName": full,
@@ -120,7 +136,7 @@ def function(name: str, region: str, status="OK") -> dict:
                        "LastUpdateStatus": "Successful", "CodeSha256": code_sha256(zip_sha256(name)),
                        "Architectures": [ARCH]},
             "response": {"StatusCode": 200, "ExecutedVersion": "$LATEST"},
-            "payload": {"status": status, "region": "emea-uk"}}
+            "payload": answer(status)}
 
 
 def table(region: str, replicas: list[str]) -> dict:
@@ -162,13 +178,13 @@ class Smoke(unittest.TestCase):
         self.dir = Path(tempfile.mkdtemp(dir=TMP))
         self.log = self.dir / "calls.jsonl"
 
-    def smoke(self, s: dict, *args: str):
+    def smoke(self, s: dict, *args: str, extra_env: dict | None = None):
         path = self.dir / "scenario.json"
         path.write_text(json.dumps(s))
         env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "SMOKE_"))}
         env.update({"PATH": f"{self.bin}:{os.environ['PATH']}", "AWS_REGION": HOME, "AWS_DEFAULT_REGION": HOME,
                     "FAKE_AWS_SCENARIO": str(path), "FAKE_AWS_LOG": str(self.log),
-                    "SMOKE_MANIFEST": str(self.manifest)})
+                    "SMOKE_MANIFEST": str(self.manifest), **(extra_env or {})})
         p = subprocess.run(["bash", str(SMOKE_SH), PREFIX, *args], capture_output=True, text=True,
                            env=env, timeout=120)
         for line in p.stdout.splitlines():
@@ -249,15 +265,129 @@ class Smoke(unittest.TestCase):
         self.assertIn(f"ok   {PREFIX}-connect-lookup in {SECOND} Active", p.stdout)
         self.assertIn(f"ok   {PREFIX}-config in {SECOND} is ACTIVE", p.stdout)
         self.assertIn(f"lists a replica in {SECOND}: ACTIVE", p.stdout)
-        self.assertIn(f"ok   connect-lookup in {SECOND} answered OK: it read the replica in {SECOND}", p.stdout)
+        self.assertIn(f"ok   connect-lookup in {SECOND} answered OK, the same answer as at home: it read the replica "
+                      f"in {SECOND} and found what the home table holds", p.stdout)
         self.assertReadOnly()
 
-    def test_second_region_unknown_region_is_an_answer(self):
+    def lookup_answers(self, s: dict, home: dict, there: dict):
+        s["functions"][HOME][f"{PREFIX}-connect-lookup"]["payload"] = home
+        s["functions"][SECOND][f"{PREFIX}-connect-lookup"]["payload"] = there
+
+    def test_second_region_unknown_region_in_both(self):
+        """The fixture's region unknown at home and in the replica alike: they agree."""
         s = scenario(True)
-        s["functions"][SECOND][f"{PREFIX}-connect-lookup"]["payload"]["status"] = "UNKNOWN_REGION"
+        unknown = {**{k: "" for k in answer()}, "status": "UNKNOWN_REGION", "region": "apac-nz",
+                   "message": "the region has neither a time zone nor opening hours"}
+        self.lookup_answers(s, unknown, dict(unknown))
         p = self.smoke(s, SECOND)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
-        self.assertIn(f"answered UNKNOWN_REGION: it read the replica in {SECOND}", p.stdout)
+        self.assertEqual(self.fails(p), [])
+        self.assertIn("ok   connect-lookup answered UNKNOWN_REGION", p.stdout)
+        self.assertIn(f"ok   connect-lookup in {SECOND} answered UNKNOWN_REGION, the same answer as at home", p.stdout)
+
+    def test_secondary_unknown_region_while_home_ok(self):
+        """The read was allowed but the replica lacks the region's items: not a pass any more."""
+        s = scenario(True)
+        unknown = {**{k: "" for k in answer()}, "status": "UNKNOWN_REGION", "region": "apac-nz",
+                   "message": "the region has neither a time zone nor opening hours"}
+        self.lookup_answers(s, answer(), unknown)
+        p = self.smoke(s, SECOND)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn("ok   connect-lookup answered OK", p.stdout, "the home lookup is fine")
+        fails = self.fails(p)
+        self.assertEqual(len(fails), 1, p.stdout)
+        line = fails[0]
+        self.assertTrue(line.startswith(f"FAIL connect-lookup in {SECOND} answered UNKNOWN_REGION: the replica in "
+                                        f"{SECOND} does not hold what the home table holds: "), line)
+        self.assertIn(f'status: home "OK", {SECOND} "UNKNOWN_REGION"', line)
+        for field in ("date", "timezone", "isHoliday", "openTime", "closeTime"):
+            self.assertIn(f'{field}: home "{answer()[field]}", {SECOND} ""', line)
+        for field in ("region", "holidayName", "holidayMessage", *NOT_COMPARED, "message"):
+            self.assertNotIn(f"{field}:", line, "only the differing compared fields are named")
+        self.assertIn("may still be replicating", line)
+        self.assertIn("re-run", line)
+
+    def test_secondary_same_answer(self):
+        s = scenario(True)
+        self.lookup_answers(s, answer(), answer())
+        p = self.smoke(s, SECOND)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertEqual(self.fails(p), [])
+
+    def test_secondary_differs_only_in_local_time_and_is_open(self):
+        """A minute boundary between the two calls: the local time and whether it is open change."""
+        s = scenario(True)
+        later = {**answer(), "localTime": "17:00", "isOpen": "false"}
+        self.lookup_answers(s, {**answer(), "localTime": "16:59"}, later)
+        p = self.smoke(s, SECOND)
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        self.assertEqual(self.fails(p), [])
+        self.assertIn(f"ok   connect-lookup in {SECOND} answered OK, the same answer as at home", p.stdout)
+
+    def test_secondary_differs_in_open_time(self):
+        s = scenario(True)
+        self.lookup_answers(s, answer(), {**answer(), "openTime": "08:00"})
+        p = self.smoke(s, SECOND)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertEqual(self.fails(p), [
+            f"FAIL connect-lookup in {SECOND} answered OK: the replica in {SECOND} does not hold what the home "
+            f'table holds: openTime: home "09:00", {SECOND} "08:00" (a change made seconds before may still be '
+            f"replicating: re-run)"], p.stdout)
+
+    def test_secondary_differs_in_each_compared_field(self):
+        for field in COMPARED:
+            s = scenario(True)
+            self.lookup_answers(s, answer(), {**answer(), field: "something else"})
+            p = self.smoke(s, SECOND)
+            self.assertEqual(p.returncode, 1, field)
+            self.assertEqual(len(self.fails(p)), 1, p.stdout)
+            self.assertIn(f'{field}: home "{answer()[field]}", {SECOND} "something else"', self.fails(p)[0])
+        for field in NOT_COMPARED + ("message",):
+            s = scenario(True)
+            self.lookup_answers(s, answer(), {**answer(), field: "something else"})
+            p = self.smoke(s, SECOND)
+            self.assertEqual(p.returncode, 0, field + p.stdout)
+
+    def test_secondary_lacks_a_field(self):
+        s = scenario(True)
+        there = answer()
+        del there["holidayName"]
+        self.lookup_answers(s, answer(), there)
+        p = self.smoke(s, SECOND)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn(f'holidayName: home "", {SECOND} null', self.fails(p)[0])
+
+    def test_home_lookup_error_is_the_home_fail_only(self):
+        """The home answer ERROR fails the home check; the secondary one is then not compared."""
+        s = scenario(True)
+        s["functions"][HOME][f"{PREFIX}-connect-lookup"]["payload"] = {
+            **{k: "" for k in answer()}, "status": "ERROR", "region": "apac-nz"}
+        p = self.smoke(s, SECOND)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertEqual(self.fails(p), ["FAIL connect-lookup answered ERROR"], p.stdout)
+        self.assertIn(f"ok   connect-lookup in {SECOND} answered OK (not compared: no home answer to compare with)",
+                      p.stdout)
+        self.assertEqual([c["region"] for c in self.calls() if c["op"] == "invoke"], [HOME, SECOND])
+
+    def test_home_lookup_missing_secondary_not_compared(self):
+        """An aws error at home (no answer at all): the home FAIL, and the secondary not compared."""
+        s = scenario(True)
+        del s["functions"][HOME][f"{PREFIX}-connect-lookup"]
+        p = self.smoke(s, SECOND)
+        self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
+        self.assertIn(f"ok   connect-lookup in {SECOND} answered OK (not compared", p.stdout)
+        self.assertNotIn("Traceback", p.stderr)
+
+    def test_smoke_event_is_the_payload_of_both_invokes(self):
+        event = {"Name": "ContactFlowEvent", "Details": {"ContactData": {"Attributes": {}},
+                                                         "Parameters": {"region": "emea-uk", "date": "2026-12-25"}}}
+        path = self.dir / "event.json"
+        path.write_text(json.dumps(event))
+        p = self.smoke(scenario(True), SECOND, extra_env={"SMOKE_EVENT": str(path)})
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        invokes = [c for c in self.calls() if c["op"] == "invoke"]
+        self.assertEqual([c["region"] for c in invokes], [HOME, SECOND])
+        self.assertEqual([json.loads(c["opts"]["--payload"]) for c in invokes], [event, event])
 
     def test_replica_not_active_in_home_table(self):
         for status in ("CREATING", "REGION_DISABLED"):
