@@ -17,3 +17,7 @@ reserved_concurrency = { "ingest" = 10, "status-csv" = 5, "notify" = 5, "flow-gu
 # The ingest queue's mapping may use all of ingest's reservation (never more: AWS says a
 # reservation below the mapping's maximum concurrency throttles it).
 ingest_max_concurrency = 10
+# Amazon Connect Global Resiliency (README "A second region"): the table's replica and a
+# connect-lookup reading it in the replica instance's region (London pairs with Frankfurt).
+# secondary_region               = "eu-central-1"
+# secondary_connect_instance_arn = "arn:aws:connect:eu-central-1:333333333333:instance/<replica instance id>"
