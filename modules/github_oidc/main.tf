@@ -8,7 +8,9 @@
 # Reference. Where an ARN carries no name (KMS keys, event source mappings) or the action takes no
 # resource (creating things before they have an ARN), the statement is bound by the Environment
 # tag that the roots' provider default_tags put on everything. Plan roles only read, and never
-# data: no table items, no queue messages, no object other than those Terraform manages.
+# data: no table items, no queue messages, no object other than those Terraform manages. Deploy
+# roles touch no data either, with one exception AWS imposes: creating the config table's replica
+# in an environment's second region (secondary_regions) needs the item actions on that replica.
 
 locals {
   issuer = "token.actions.githubusercontent.com"
@@ -35,9 +37,10 @@ locals {
     queues     = "arn:aws:sqs:*:${local.acct}:${var.name_prefix}-${env}-*"
     topics     = "arn:aws:sns:*:${local.acct}:${var.name_prefix}-${env}-*"
     keys       = "arn:aws:kms:*:${local.acct}:key/*"
-    alias      = "arn:aws:kms:*:${local.acct}:alias/${var.name_prefix}-${env}"
-    flows      = "arn:aws:appflow:*:${local.acct}:flow/${var.name_prefix}-${env}-*"
-    profile    = "arn:aws:appflow:*:${local.acct}:connectorprofile/${var.name_prefix}-${env}"
+    # The home key's alias and the second region's key's (modules/secondary), exactly.
+    aliases = ["arn:aws:kms:*:${local.acct}:alias/${var.name_prefix}-${env}", "arn:aws:kms:*:${local.acct}:alias/${var.name_prefix}-${env}-secondary"]
+    flows   = "arn:aws:appflow:*:${local.acct}:flow/${var.name_prefix}-${env}-*"
+    profile = "arn:aws:appflow:*:${local.acct}:connectorprofile/${var.name_prefix}-${env}"
     # AppFlow names the partner event source (and so the bus) after the event flow.
     bus = "arn:aws:events:*:${local.acct}:event-bus/aws.partner/appflow/salesforce.com/${local.acct}/${var.name_prefix}-${env}-events"
     rules = [
@@ -47,8 +50,14 @@ locals {
     alarms = "arn:aws:cloudwatch:*:${local.acct}:alarm:${var.name_prefix}-${env}-*"
     # The environment's dashboard is named like its prefix (modules/monitoring).
     dashboards = ["arn:aws:cloudwatch::${local.acct}:dashboard/${var.name_prefix}-${env}", "arn:aws:cloudwatch::${local.acct}:dashboard/${var.name_prefix}-${env}-*"]
-    connect    = [for id in compact([lookup(var.connect_instance_ids, env, null)]) : "arn:aws:connect:*:${local.acct}:instance/${id}"]
-    tagged     = { StringEquals = { "aws:ResourceTag/Environment" = env } }
+    # The home instance (by id) and, with a second region, its replica there (its own id).
+    connect = concat(
+      [for id in compact([lookup(var.connect_instance_ids, env, null)]) : "arn:aws:connect:*:${local.acct}:instance/${id}"],
+      compact([lookup(var.secondary_connect_instance_arns, env, null)]),
+    )
+    # The config table's replica in the environment's second region (same name, that region).
+    replica = [for r in compact([lookup(var.secondary_regions, env, null)]) : "arn:aws:dynamodb:${r}:${local.acct}:table/${var.name_prefix}-${env}-config"]
+    tagged  = { StringEquals = { "aws:ResourceTag/Environment" = env } }
     # Lambda passes the mapping's function in lambda:FunctionArn (mapping ARNs carry only a UUID).
     of_function = { ArnLike = { "lambda:FunctionArn" = "arn:aws:lambda:*:${local.acct}:function:${var.name_prefix}-${env}-*" } }
   } }
@@ -133,6 +142,16 @@ locals {
       Condition = s.tagged
     },
     {
+      # A table replica's refresh compares its key with DynamoDB's AWS managed key of its region,
+      # asked for by alias (aws_dynamodb_table_replica: DescribeKey alias/aws/dynamodb). That key
+      # has no Environment tag: its metadata only, only when named by that alias.
+      Sid       = "DynamoDBManagedKeyMetadata"
+      Effect    = "Allow"
+      Action    = ["kms:DescribeKey"]
+      Resource  = s.keys
+      Condition = { StringEquals = { "kms:RequestAlias" = "alias/aws/dynamodb" } }
+    },
+    {
       # Lambda returns a function's environment only to a caller that may decrypt it.
       Sid       = "FunctionEnvironment"
       Effect    = "Allow"
@@ -178,12 +197,12 @@ locals {
       Action   = ["logs:DescribeLogGroups", "kms:ListAliases", "appflow:DescribeConnectorProfiles"]
       Resource = "*"
     },
-    ], [for arn in s.connect : {
+    ], [for arns in [s.connect] : {
       Sid      = "ConnectRead"
       Effect   = "Allow"
       Action   = ["connect:ListLambdaFunctions"]
-      Resource = arn
-  }]) }
+      Resource = arns
+  } if length(arns) > 0]) }
 
   # What applying changes (deploy roles only), on top of the reads above.
   write = { for env, s in local.scope : env => concat([
@@ -262,10 +281,16 @@ locals {
       Resource = s.log_groups
     },
     {
-      # The table itself; no item action.
-      Sid      = "ChangeTable"
-      Effect   = "Allow"
-      Action   = ["dynamodb:CreateTable", "dynamodb:DeleteTable", "dynamodb:UpdateTable", "dynamodb:UpdateContinuousBackups", "dynamodb:UpdateTimeToLive", "dynamodb:TagResource", "dynamodb:UntagResource"]
+      # The tables themselves, and their replicas in any region (the same names): no item
+      # action. Removing a replica (UpdateTable ReplicaUpdates Delete, from the home region) is
+      # authorised where the replica is as DeleteTable and DeleteTableReplica ("DynamoDB global
+      # tables security"); in any region, so a second region can always be removed or moved.
+      Sid    = "ChangeTable"
+      Effect = "Allow"
+      Action = [
+        "dynamodb:CreateTable", "dynamodb:DeleteTable", "dynamodb:UpdateTable", "dynamodb:UpdateContinuousBackups", "dynamodb:UpdateTimeToLive",
+        "dynamodb:TagResource", "dynamodb:UntagResource", "dynamodb:DeleteTableReplica",
+      ]
       Resource = s.tables
     },
     {
@@ -354,7 +379,7 @@ locals {
       Sid      = "KeyAlias"
       Effect   = "Allow"
       Action   = ["kms:CreateAlias", "kms:DeleteAlias", "kms:UpdateAlias"]
-      Resource = s.alias
+      Resource = s.aliases
     },
     {
       Sid      = "ChangeFlows"
@@ -407,11 +432,29 @@ locals {
       Action   = ["cloudwatch:PutDashboard", "cloudwatch:DeleteDashboards", "cloudwatch:TagResource", "cloudwatch:UntagResource"]
       Resource = s.dashboards
     },
-    ], [for arn in s.connect : {
+    ], [for arns in [s.connect] : {
       Sid      = "ConnectAssociation"
       Effect   = "Allow"
       Action   = ["connect:AssociateLambdaFunction", "connect:DisassociateLambdaFunction"]
+      Resource = arns
+      } if length(arns) > 0], [for arn in s.replica : {
+      # Creating the config table's replica (UpdateTable ReplicaUpdates Create, from the home
+      # region) is authorised in the replica's region as CreateTable (above), CreateTableReplica
+      # and these item actions ("DynamoDB global tables security"). AWS documents no condition
+      # key confining them to the replica's creation, so they are confined by resource: the one
+      # table, in the environment's one second region, only for an environment that has one.
+      Sid      = "CreateTableReplica"
+      Effect   = "Allow"
+      Action   = ["dynamodb:CreateTableReplica", "dynamodb:Scan", "dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"]
       Resource = arn
+      }], [for arn in s.replica : {
+      # The account's first replica creates DynamoDB's replication service-linked role (with the
+      # caller's permissions); that role only.
+      Sid       = "ReplicationRole"
+      Effect    = "Allow"
+      Action    = ["iam:CreateServiceLinkedRole"]
+      Resource  = "arn:aws:iam::${local.acct}:role/aws-service-role/replication.dynamodb.amazonaws.com/AWSServiceRoleForDynamoDBReplication"
+      Condition = { StringEquals = { "iam:AWSServiceName" = "replication.dynamodb.amazonaws.com" } }
   }]) }
 
   # Each role reads its environment's state; the deploy role writes it, the plan role writes only
@@ -530,6 +573,19 @@ resource "aws_iam_role_policy" "deploy" {
   name   = "deploy-sfbridge"
   role   = aws_iam_role.this[each.key].id
   policy = jsonencode({ Version = "2012-10-17", Statement = local.write[each.value.env] })
+
+  lifecycle {
+    precondition {
+      condition     = length(setsubtract(keys(merge(var.connect_instance_ids, var.secondary_regions)), var.environments)) == 0
+      error_message = "connect_instance_ids and secondary_regions may name only the environments in environments."
+    }
+    precondition {
+      condition = alltrue([for e, a in var.secondary_connect_instance_arns :
+        split(":", a)[3] == lookup(var.secondary_regions, e, "") && split(":", a)[4] == var.account_id
+      ])
+      error_message = "Each secondary_connect_instance_arns entry must be an instance of this account in that environment's secondary_regions region."
+    }
+  }
 }
 
 # No other managed policy (ReadOnlyAccess or any) stays attached to the roles, here or by hand.

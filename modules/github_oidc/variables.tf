@@ -71,4 +71,31 @@ variable "connect_instance_ids" {
   description = "Amazon Connect instance id by environment, for the environments that set connect_instance_id: only that instance's Lambda association may be changed."
   type        = map(string)
   default     = {}
+
+  validation {
+    condition     = alltrue([for id in values(var.connect_instance_ids) : can(regex("^[0-9a-f-]{36}$", id))])
+    error_message = "connect_instance_ids values must be Connect instance ids (the last part of the instance ARN)."
+  }
+}
+
+variable "secondary_regions" {
+  description = "The second region by environment, for the environments that set secondary_region (Amazon Connect Global Resiliency): only there, and only for them, may the deploy role create the config table's replica, which AWS authorises with the table's item actions in that region. Set it before the environment's apply that adds the region; removing a replica is allowed in any region."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for r in values(var.secondary_regions) : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", r))])
+    error_message = "secondary_regions values must be region names, such as eu-west-1."
+  }
+}
+
+variable "secondary_connect_instance_arns" {
+  description = "The replica Amazon Connect instance's ARN by environment, for the environments that set secondary_connect_instance_arn (in that environment's secondary_regions region): its Lambda association may be changed too."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for a in values(var.secondary_connect_instance_arns) : can(regex("^arn:aws[a-z-]*:connect:[a-z0-9-]+:[0-9]{12}:instance/[0-9a-f-]{36}$", a))])
+    error_message = "secondary_connect_instance_arns values must be Connect instance ARNs: arn:aws:connect:<region>:<account>:instance/<id>."
+  }
 }

@@ -1,5 +1,8 @@
 # Run once per AWS account, with local state: the S3 bucket that holds every environment's
-# Terraform state (versioned, KMS-encrypted, TLS-only; S3-native locking via use_lockfile).
+# Terraform state (versioned, KMS-encrypted, TLS-only; S3-native locking via use_lockfile), and
+# GitHub Actions' plan and deploy roles per environment (modules/github_oidc). Run it again, before
+# the environment's own apply, when an environment gains a Connect instance or a second region:
+# the deploy role may touch only the instances and the second region named here.
 
 terraform {
   required_version = ">= 1.11"
@@ -61,6 +64,10 @@ module "github" {
   state_bucket_arn  = module.state.bucket_arn
   state_kms_key_arn = aws_kms_key.state.arn
   create_provider   = var.create_github_oidc_provider
+
+  connect_instance_ids            = var.connect_instance_ids
+  secondary_regions               = var.secondary_regions
+  secondary_connect_instance_arns = var.secondary_connect_instance_arns
 }
 
 variable "github_repository" {
@@ -78,6 +85,24 @@ variable "create_github_oidc_provider" {
   description = "Create the account's GitHub OIDC provider (false if it exists already)."
   type        = bool
   default     = true
+}
+
+variable "connect_instance_ids" {
+  description = "Each environment's connect_instance_id (terraform/<env>/terraform.tfvars), by environment: its deploy role may associate connect-lookup with that Amazon Connect instance only."
+  type        = map(string)
+  default     = {}
+}
+
+variable "secondary_regions" {
+  description = "Each environment's secondary_region, by environment (Amazon Connect Global Resiliency): its deploy role may create the config table's replica there only. Set it before the environment's apply that adds the region; keep it until the apply that removes it has run."
+  type        = map(string)
+  default     = {}
+}
+
+variable "secondary_connect_instance_arns" {
+  description = "Each environment's secondary_connect_instance_arn, by environment: its deploy role may associate the second region's connect-lookup with that replica instance only. Like secondary_regions: set before the apply that adds it, removed after the apply that removes it."
+  type        = map(string)
+  default     = {}
 }
 
 variable "region" {
