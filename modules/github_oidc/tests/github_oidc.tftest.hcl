@@ -11,15 +11,16 @@ mock_provider "aws" {
 }
 
 # Both shapes in every run: dev in one region, prod with a second region (Amazon Connect Global
-# Resiliency: the config table's replica and the replica Connect instance in eu-west-1).
+# Resiliency: the config table's replica and the replica Connect instance in eu-central-1,
+# Frankfurt, for a home in eu-west-2, London).
 variables {
   account_id                      = "123456789012"
   repository                      = "example/sfbridge"
   environments                    = ["dev", "prod"]
   state_bucket_arn                = "arn:aws:s3:::sfbridge-tfstate-123456789012"
   state_kms_key_arn               = "arn:aws:kms:eu-west-2:123456789012:key/11111111-2222-3333-4444-555555555555"
-  secondary_regions               = { prod = "eu-west-1" }
-  secondary_connect_instance_arns = { prod = "arn:aws:connect:eu-west-1:123456789012:instance/22222222-aaaa-bbbb-cccc-000000000003" }
+  secondary_regions               = { prod = "eu-central-1" }
+  secondary_connect_instance_arns = { prod = "arn:aws:connect:eu-central-1:123456789012:instance/22222222-aaaa-bbbb-cccc-000000000003" }
 }
 
 run "each_role_trusts_only_its_repository_and_environment" {
@@ -232,10 +233,10 @@ run "policies_fit_iam_limits" {
     environments         = ["dev", "staging", "prod"]
     connect_instance_ids = { dev = "11111111-aaaa-bbbb-cccc-000000000001", staging = "11111111-aaaa-bbbb-cccc-000000000002", prod = "11111111-aaaa-bbbb-cccc-000000000003" }
     terraform_objects    = ["status-{account}/status/000-header-only.csv", "large-events-{account}/large-events/000-placeholder.json"]
-    secondary_regions    = { dev = "eu-west-1", staging = "ap-southeast-2", prod = "ap-northeast-3" }
+    secondary_regions    = { dev = "us-west-2", staging = "eu-central-1", prod = "ap-northeast-3" }
     secondary_connect_instance_arns = {
-      dev     = "arn:aws:connect:eu-west-1:123456789012:instance/22222222-aaaa-bbbb-cccc-000000000001"
-      staging = "arn:aws:connect:ap-southeast-2:123456789012:instance/22222222-aaaa-bbbb-cccc-000000000002"
+      dev     = "arn:aws:connect:us-west-2:123456789012:instance/22222222-aaaa-bbbb-cccc-000000000001"
+      staging = "arn:aws:connect:eu-central-1:123456789012:instance/22222222-aaaa-bbbb-cccc-000000000002"
       prod    = "arn:aws:connect:ap-northeast-3:123456789012:instance/22222222-aaaa-bbbb-cccc-000000000003"
     }
   }
@@ -284,8 +285,9 @@ run "no_connect_without_an_instance" {
 # The second region (modules/secondary, through the roots' aws.secondary provider; the
 # replication-latency alarm of modules/monitoring at home): every call its create, refresh,
 # update and removal make is allowed to prod's roles, on the ARN it names, in the region it goes
-# to (home eu-west-2, second eu-west-1). A need is [action, ARN, statements]: allowed there when
-# a statement names the action, matches the ARN and has no condition.
+# to (home eu-west-2, London; second eu-central-1, Frankfurt: a Connect Global Resiliency pair).
+# A need is [action, ARN, policy]: allowed when a statement of that policy names the action,
+# matches the ARN and has no condition.
 run "the_second_region_can_be_created_refreshed_and_removed" {
   command = apply
 
@@ -299,74 +301,74 @@ run "the_second_region_can_be_created_refreshed_and_removed" {
       # from the home region; AWS then authorises CreateTable, CreateTableReplica and the item
       # actions (create), DeleteTable and DeleteTableReplica (delete) in the replica's region.
       ["dynamodb:UpdateTable", "arn:aws:dynamodb:eu-west-2:123456789012:table/sfbridge-prod-config", "deploy"],
-      ["dynamodb:CreateTable", "arn:aws:dynamodb:eu-west-1:123456789012:table/sfbridge-prod-config", "deploy"],
-      ["dynamodb:CreateTableReplica", "arn:aws:dynamodb:eu-west-1:123456789012:table/sfbridge-prod-config", "deploy"],
-      ["dynamodb:Scan", "arn:aws:dynamodb:eu-west-1:123456789012:table/sfbridge-prod-config", "deploy"],
-      ["dynamodb:Query", "arn:aws:dynamodb:eu-west-1:123456789012:table/sfbridge-prod-config", "deploy"],
-      ["dynamodb:GetItem", "arn:aws:dynamodb:eu-west-1:123456789012:table/sfbridge-prod-config", "deploy"],
-      ["dynamodb:PutItem", "arn:aws:dynamodb:eu-west-1:123456789012:table/sfbridge-prod-config", "deploy"],
-      ["dynamodb:UpdateItem", "arn:aws:dynamodb:eu-west-1:123456789012:table/sfbridge-prod-config", "deploy"],
-      ["dynamodb:DeleteItem", "arn:aws:dynamodb:eu-west-1:123456789012:table/sfbridge-prod-config", "deploy"],
-      ["dynamodb:BatchWriteItem", "arn:aws:dynamodb:eu-west-1:123456789012:table/sfbridge-prod-config", "deploy"],
-      ["dynamodb:DeleteTable", "arn:aws:dynamodb:eu-west-1:123456789012:table/sfbridge-prod-config", "deploy"],
-      ["dynamodb:DeleteTableReplica", "arn:aws:dynamodb:eu-west-1:123456789012:table/sfbridge-prod-config", "deploy"],
-      # A replica left in a region since dropped from secondary_regions can still be removed.
+      ["dynamodb:CreateTable", "arn:aws:dynamodb:eu-central-1:123456789012:table/sfbridge-prod-config", "deploy"],
+      ["dynamodb:CreateTableReplica", "arn:aws:dynamodb:eu-central-1:123456789012:table/sfbridge-prod-config", "deploy"],
+      ["dynamodb:Scan", "arn:aws:dynamodb:eu-central-1:123456789012:table/sfbridge-prod-config", "deploy"],
+      ["dynamodb:Query", "arn:aws:dynamodb:eu-central-1:123456789012:table/sfbridge-prod-config", "deploy"],
+      ["dynamodb:GetItem", "arn:aws:dynamodb:eu-central-1:123456789012:table/sfbridge-prod-config", "deploy"],
+      ["dynamodb:PutItem", "arn:aws:dynamodb:eu-central-1:123456789012:table/sfbridge-prod-config", "deploy"],
+      ["dynamodb:UpdateItem", "arn:aws:dynamodb:eu-central-1:123456789012:table/sfbridge-prod-config", "deploy"],
+      ["dynamodb:DeleteItem", "arn:aws:dynamodb:eu-central-1:123456789012:table/sfbridge-prod-config", "deploy"],
+      ["dynamodb:BatchWriteItem", "arn:aws:dynamodb:eu-central-1:123456789012:table/sfbridge-prod-config", "deploy"],
+      ["dynamodb:DeleteTable", "arn:aws:dynamodb:eu-central-1:123456789012:table/sfbridge-prod-config", "deploy"],
       ["dynamodb:DeleteTableReplica", "arn:aws:dynamodb:eu-central-1:123456789012:table/sfbridge-prod-config", "deploy"],
+      # A replica left in a region since dropped from secondary_regions can still be removed.
+      ["dynamodb:DeleteTableReplica", "arn:aws:dynamodb:us-west-2:123456789012:table/sfbridge-prod-config", "deploy"],
       # In the replica's region: tags, point-in-time recovery, deletion protection (UpdateTable).
-      ["dynamodb:TagResource", "arn:aws:dynamodb:eu-west-1:123456789012:table/sfbridge-prod-config", "deploy"],
-      ["dynamodb:UntagResource", "arn:aws:dynamodb:eu-west-1:123456789012:table/sfbridge-prod-config", "deploy"],
-      ["dynamodb:UpdateContinuousBackups", "arn:aws:dynamodb:eu-west-1:123456789012:table/sfbridge-prod-config", "deploy"],
-      ["dynamodb:UpdateTable", "arn:aws:dynamodb:eu-west-1:123456789012:table/sfbridge-prod-config", "deploy"],
-      ["dynamodb:UpdateTimeToLive", "arn:aws:dynamodb:eu-west-1:123456789012:table/sfbridge-prod-config", "deploy"],
+      ["dynamodb:TagResource", "arn:aws:dynamodb:eu-central-1:123456789012:table/sfbridge-prod-config", "deploy"],
+      ["dynamodb:UntagResource", "arn:aws:dynamodb:eu-central-1:123456789012:table/sfbridge-prod-config", "deploy"],
+      ["dynamodb:UpdateContinuousBackups", "arn:aws:dynamodb:eu-central-1:123456789012:table/sfbridge-prod-config", "deploy"],
+      ["dynamodb:UpdateTable", "arn:aws:dynamodb:eu-central-1:123456789012:table/sfbridge-prod-config", "deploy"],
+      ["dynamodb:UpdateTimeToLive", "arn:aws:dynamodb:eu-central-1:123456789012:table/sfbridge-prod-config", "deploy"],
       # Its refresh (both roles): the home table's replica list, then the replica itself.
       ["dynamodb:DescribeTable", "arn:aws:dynamodb:eu-west-2:123456789012:table/sfbridge-prod-config", "read"],
-      ["dynamodb:DescribeTable", "arn:aws:dynamodb:eu-west-1:123456789012:table/sfbridge-prod-config", "read"],
-      ["dynamodb:DescribeContinuousBackups", "arn:aws:dynamodb:eu-west-1:123456789012:table/sfbridge-prod-config", "read"],
-      ["dynamodb:DescribeTimeToLive", "arn:aws:dynamodb:eu-west-1:123456789012:table/sfbridge-prod-config", "read"],
-      ["dynamodb:ListTagsOfResource", "arn:aws:dynamodb:eu-west-1:123456789012:table/sfbridge-prod-config", "read"],
+      ["dynamodb:DescribeTable", "arn:aws:dynamodb:eu-central-1:123456789012:table/sfbridge-prod-config", "read"],
+      ["dynamodb:DescribeContinuousBackups", "arn:aws:dynamodb:eu-central-1:123456789012:table/sfbridge-prod-config", "read"],
+      ["dynamodb:DescribeTimeToLive", "arn:aws:dynamodb:eu-central-1:123456789012:table/sfbridge-prod-config", "read"],
+      ["dynamodb:ListTagsOfResource", "arn:aws:dynamodb:eu-central-1:123456789012:table/sfbridge-prod-config", "read"],
       # The second region's key's alias.
-      ["kms:CreateAlias", "arn:aws:kms:eu-west-1:123456789012:alias/sfbridge-prod-secondary", "deploy"],
-      ["kms:UpdateAlias", "arn:aws:kms:eu-west-1:123456789012:alias/sfbridge-prod-secondary", "deploy"],
-      ["kms:DeleteAlias", "arn:aws:kms:eu-west-1:123456789012:alias/sfbridge-prod-secondary", "deploy"],
+      ["kms:CreateAlias", "arn:aws:kms:eu-central-1:123456789012:alias/sfbridge-prod-secondary", "deploy"],
+      ["kms:UpdateAlias", "arn:aws:kms:eu-central-1:123456789012:alias/sfbridge-prod-secondary", "deploy"],
+      ["kms:DeleteAlias", "arn:aws:kms:eu-central-1:123456789012:alias/sfbridge-prod-secondary", "deploy"],
       # connect-lookup there: its role (IAM names are global: the region is in the name), the
       # function (the home one's name), its log group, Connect's permission, the smoke test.
-      ["iam:CreateRole", "arn:aws:iam::123456789012:role/sfbridge-prod-connect-lookup-eu-west-1", "deploy"],
-      ["iam:PutRolePolicy", "arn:aws:iam::123456789012:role/sfbridge-prod-connect-lookup-eu-west-1", "deploy"],
-      ["iam:DeleteRolePolicy", "arn:aws:iam::123456789012:role/sfbridge-prod-connect-lookup-eu-west-1", "deploy"],
-      ["iam:DeleteRole", "arn:aws:iam::123456789012:role/sfbridge-prod-connect-lookup-eu-west-1", "deploy"],
-      ["iam:GetRolePolicy", "arn:aws:iam::123456789012:role/sfbridge-prod-connect-lookup-eu-west-1", "read"],
-      ["lambda:CreateFunction", "arn:aws:lambda:eu-west-1:123456789012:function:sfbridge-prod-connect-lookup", "deploy"],
-      ["lambda:UpdateFunctionCode", "arn:aws:lambda:eu-west-1:123456789012:function:sfbridge-prod-connect-lookup", "deploy"],
-      ["lambda:DeleteFunction", "arn:aws:lambda:eu-west-1:123456789012:function:sfbridge-prod-connect-lookup", "deploy"],
-      ["lambda:AddPermission", "arn:aws:lambda:eu-west-1:123456789012:function:sfbridge-prod-connect-lookup", "deploy"],
-      ["lambda:RemovePermission", "arn:aws:lambda:eu-west-1:123456789012:function:sfbridge-prod-connect-lookup", "deploy"],
-      ["lambda:InvokeFunction", "arn:aws:lambda:eu-west-1:123456789012:function:sfbridge-prod-connect-lookup", "deploy"],
-      ["lambda:GetFunction", "arn:aws:lambda:eu-west-1:123456789012:function:sfbridge-prod-connect-lookup", "read"],
-      ["lambda:GetPolicy", "arn:aws:lambda:eu-west-1:123456789012:function:sfbridge-prod-connect-lookup", "read"],
-      ["logs:CreateLogGroup", "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/sfbridge-prod-connect-lookup", "deploy"],
-      ["logs:AssociateKmsKey", "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/sfbridge-prod-connect-lookup", "deploy"],
-      ["logs:PutRetentionPolicy", "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/sfbridge-prod-connect-lookup", "deploy"],
-      ["logs:DeleteLogGroup", "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/sfbridge-prod-connect-lookup", "deploy"],
-      ["logs:ListTagsForResource", "arn:aws:logs:eu-west-1:123456789012:log-group:/aws/lambda/sfbridge-prod-connect-lookup", "read"],
+      ["iam:CreateRole", "arn:aws:iam::123456789012:role/sfbridge-prod-connect-lookup-eu-central-1", "deploy"],
+      ["iam:PutRolePolicy", "arn:aws:iam::123456789012:role/sfbridge-prod-connect-lookup-eu-central-1", "deploy"],
+      ["iam:DeleteRolePolicy", "arn:aws:iam::123456789012:role/sfbridge-prod-connect-lookup-eu-central-1", "deploy"],
+      ["iam:DeleteRole", "arn:aws:iam::123456789012:role/sfbridge-prod-connect-lookup-eu-central-1", "deploy"],
+      ["iam:GetRolePolicy", "arn:aws:iam::123456789012:role/sfbridge-prod-connect-lookup-eu-central-1", "read"],
+      ["lambda:CreateFunction", "arn:aws:lambda:eu-central-1:123456789012:function:sfbridge-prod-connect-lookup", "deploy"],
+      ["lambda:UpdateFunctionCode", "arn:aws:lambda:eu-central-1:123456789012:function:sfbridge-prod-connect-lookup", "deploy"],
+      ["lambda:DeleteFunction", "arn:aws:lambda:eu-central-1:123456789012:function:sfbridge-prod-connect-lookup", "deploy"],
+      ["lambda:AddPermission", "arn:aws:lambda:eu-central-1:123456789012:function:sfbridge-prod-connect-lookup", "deploy"],
+      ["lambda:RemovePermission", "arn:aws:lambda:eu-central-1:123456789012:function:sfbridge-prod-connect-lookup", "deploy"],
+      ["lambda:InvokeFunction", "arn:aws:lambda:eu-central-1:123456789012:function:sfbridge-prod-connect-lookup", "deploy"],
+      ["lambda:GetFunction", "arn:aws:lambda:eu-central-1:123456789012:function:sfbridge-prod-connect-lookup", "read"],
+      ["lambda:GetPolicy", "arn:aws:lambda:eu-central-1:123456789012:function:sfbridge-prod-connect-lookup", "read"],
+      ["logs:CreateLogGroup", "arn:aws:logs:eu-central-1:123456789012:log-group:/aws/lambda/sfbridge-prod-connect-lookup", "deploy"],
+      ["logs:AssociateKmsKey", "arn:aws:logs:eu-central-1:123456789012:log-group:/aws/lambda/sfbridge-prod-connect-lookup", "deploy"],
+      ["logs:PutRetentionPolicy", "arn:aws:logs:eu-central-1:123456789012:log-group:/aws/lambda/sfbridge-prod-connect-lookup", "deploy"],
+      ["logs:DeleteLogGroup", "arn:aws:logs:eu-central-1:123456789012:log-group:/aws/lambda/sfbridge-prod-connect-lookup", "deploy"],
+      ["logs:ListTagsForResource", "arn:aws:logs:eu-central-1:123456789012:log-group:/aws/lambda/sfbridge-prod-connect-lookup", "read"],
       # The support topic of that region, its policy and subscriptions.
-      ["sns:CreateTopic", "arn:aws:sns:eu-west-1:123456789012:sfbridge-prod-support", "deploy"],
-      ["sns:SetTopicAttributes", "arn:aws:sns:eu-west-1:123456789012:sfbridge-prod-support", "deploy"],
-      ["sns:Subscribe", "arn:aws:sns:eu-west-1:123456789012:sfbridge-prod-support", "deploy"],
-      ["sns:Unsubscribe", "arn:aws:sns:eu-west-1:123456789012:sfbridge-prod-support:0a1b2c3d-0000-1111-2222-333344445555", "deploy"],
-      ["sns:DeleteTopic", "arn:aws:sns:eu-west-1:123456789012:sfbridge-prod-support", "deploy"],
-      ["sns:GetTopicAttributes", "arn:aws:sns:eu-west-1:123456789012:sfbridge-prod-support", "read"],
-      ["sns:GetSubscriptionAttributes", "arn:aws:sns:eu-west-1:123456789012:sfbridge-prod-support:0a1b2c3d-0000-1111-2222-333344445555", "read"],
+      ["sns:CreateTopic", "arn:aws:sns:eu-central-1:123456789012:sfbridge-prod-support", "deploy"],
+      ["sns:SetTopicAttributes", "arn:aws:sns:eu-central-1:123456789012:sfbridge-prod-support", "deploy"],
+      ["sns:Subscribe", "arn:aws:sns:eu-central-1:123456789012:sfbridge-prod-support", "deploy"],
+      ["sns:Unsubscribe", "arn:aws:sns:eu-central-1:123456789012:sfbridge-prod-support:0a1b2c3d-0000-1111-2222-333344445555", "deploy"],
+      ["sns:DeleteTopic", "arn:aws:sns:eu-central-1:123456789012:sfbridge-prod-support", "deploy"],
+      ["sns:GetTopicAttributes", "arn:aws:sns:eu-central-1:123456789012:sfbridge-prod-support", "read"],
+      ["sns:GetSubscriptionAttributes", "arn:aws:sns:eu-central-1:123456789012:sfbridge-prod-support:0a1b2c3d-0000-1111-2222-333344445555", "read"],
       # Its alarms, and the replication-latency alarm at home.
-      ["cloudwatch:PutMetricAlarm", "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:sfbridge-prod-connect-lookup-eu-west-1-errors", "deploy"],
-      ["cloudwatch:PutMetricAlarm", "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:sfbridge-prod-connect-lookup-eu-west-1-answered-error", "deploy"],
-      ["cloudwatch:PutMetricAlarm", "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:sfbridge-prod-connect-lookup-eu-west-1-items-skipped", "deploy"],
-      ["cloudwatch:DeleteAlarms", "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:sfbridge-prod-connect-lookup-eu-west-1-errors", "deploy"],
-      ["cloudwatch:PutMetricAlarm", "arn:aws:cloudwatch:eu-west-2:123456789012:alarm:sfbridge-prod-replication-to-eu-west-1", "deploy"],
-      ["cloudwatch:DescribeAlarms", "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:sfbridge-prod-connect-lookup-eu-west-1-errors", "read"],
-      # The replica Connect instance (its own id, in eu-west-1) and the home one.
-      ["connect:AssociateLambdaFunction", "arn:aws:connect:eu-west-1:123456789012:instance/22222222-aaaa-bbbb-cccc-000000000003", "deploy"],
-      ["connect:DisassociateLambdaFunction", "arn:aws:connect:eu-west-1:123456789012:instance/22222222-aaaa-bbbb-cccc-000000000003", "deploy"],
-      ["connect:ListLambdaFunctions", "arn:aws:connect:eu-west-1:123456789012:instance/22222222-aaaa-bbbb-cccc-000000000003", "read"],
+      ["cloudwatch:PutMetricAlarm", "arn:aws:cloudwatch:eu-central-1:123456789012:alarm:sfbridge-prod-connect-lookup-eu-central-1-errors", "deploy"],
+      ["cloudwatch:PutMetricAlarm", "arn:aws:cloudwatch:eu-central-1:123456789012:alarm:sfbridge-prod-connect-lookup-eu-central-1-answered-error", "deploy"],
+      ["cloudwatch:PutMetricAlarm", "arn:aws:cloudwatch:eu-central-1:123456789012:alarm:sfbridge-prod-connect-lookup-eu-central-1-items-skipped", "deploy"],
+      ["cloudwatch:DeleteAlarms", "arn:aws:cloudwatch:eu-central-1:123456789012:alarm:sfbridge-prod-connect-lookup-eu-central-1-errors", "deploy"],
+      ["cloudwatch:PutMetricAlarm", "arn:aws:cloudwatch:eu-west-2:123456789012:alarm:sfbridge-prod-replication-to-eu-central-1", "deploy"],
+      ["cloudwatch:DescribeAlarms", "arn:aws:cloudwatch:eu-central-1:123456789012:alarm:sfbridge-prod-connect-lookup-eu-central-1-errors", "read"],
+      # The replica Connect instance (its own id, in eu-central-1) and the home one.
+      ["connect:AssociateLambdaFunction", "arn:aws:connect:eu-central-1:123456789012:instance/22222222-aaaa-bbbb-cccc-000000000003", "deploy"],
+      ["connect:DisassociateLambdaFunction", "arn:aws:connect:eu-central-1:123456789012:instance/22222222-aaaa-bbbb-cccc-000000000003", "deploy"],
+      ["connect:ListLambdaFunctions", "arn:aws:connect:eu-central-1:123456789012:instance/22222222-aaaa-bbbb-cccc-000000000003", "read"],
       ["connect:AssociateLambdaFunction", "arn:aws:connect:eu-west-2:123456789012:instance/11111111-aaaa-bbbb-cccc-000000000003", "deploy"],
       ] : anytrue([for st in concat(
         [for s in jsondecode(aws_iam_role_policy.deploy["prod"].policy).Statement : merge(s, { policy = "deploy" })],
@@ -381,7 +383,7 @@ run "the_second_region_can_be_created_refreshed_and_removed" {
     condition = anytrue([for st in jsondecode(aws_iam_role_policy.deploy["prod"].policy).Statement : try(
       st.Action == ["iam:PassRole"] && st.Resource == "arn:aws:iam::123456789012:role/sfbridge-prod-*" && st.Condition.StringEquals["iam:PassedToService"] == "lambda.amazonaws.com", false
     )])
-    error_message = "prod's deploy role cannot pass sfbridge-prod-connect-lookup-eu-west-1 to Lambda."
+    error_message = "prod's deploy role cannot pass sfbridge-prod-connect-lookup-eu-central-1 to Lambda."
   }
   assert {
     condition     = anytrue([for st in jsondecode(aws_iam_role_policy.deploy["prod"].policy).Statement : try(st.Action == ["kms:CreateKey"] && st.Resource == "*" && jsonencode(st.Condition) == jsonencode({ StringEquals = { "aws:RequestTag/Environment" = "prod" } }), false)])
@@ -409,7 +411,7 @@ run "the_second_region_can_be_created_refreshed_and_removed" {
 }
 
 # What the second region adds is no broader than it must be. The one data exception: the item
-# actions AWS authorises a replica's creation with, on prod's replica in eu-west-1 only; dev
+# actions AWS authorises a replica's creation with, on prod's replica in eu-central-1 only; dev
 # (one region) has none, and no other statement of any role has an item, stream or PartiQL
 # action.
 run "the_second_region_adds_no_more_than_it_needs" {
@@ -426,7 +428,7 @@ run "the_second_region_adds_no_more_than_it_needs" {
         sid         = "CreateTableReplica"
         effect      = "Allow"
         actions     = toset(["dynamodb:CreateTableReplica", "dynamodb:Scan", "dynamodb:Query", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"])
-        resource    = "arn:aws:dynamodb:eu-west-1:123456789012:table/sfbridge-prod-config"
+        resource    = "arn:aws:dynamodb:eu-central-1:123456789012:table/sfbridge-prod-config"
         conditioned = false
         }, {
         sid         = "ChangeTable"
@@ -469,7 +471,7 @@ run "the_second_region_adds_no_more_than_it_needs" {
   # Connect: the home instance and the replica instance, nothing else; none for dev.
   assert {
     condition = [for st in jsondecode(aws_iam_role_policy.deploy["prod"].policy).Statement : st.Resource if anytrue([for a in st.Action : startswith(a, "connect:")])] == [
-      ["arn:aws:connect:*:123456789012:instance/11111111-aaaa-bbbb-cccc-000000000003", "arn:aws:connect:eu-west-1:123456789012:instance/22222222-aaaa-bbbb-cccc-000000000003"],
+      ["arn:aws:connect:*:123456789012:instance/11111111-aaaa-bbbb-cccc-000000000003", "arn:aws:connect:eu-central-1:123456789012:instance/22222222-aaaa-bbbb-cccc-000000000003"],
     ]
     error_message = "prod's deploy role may associate another Connect instance than its own and its replica."
   }
@@ -499,7 +501,7 @@ run "a_replica_instance_must_be_of_this_account" {
   command = plan
 
   variables {
-    secondary_connect_instance_arns = { prod = "arn:aws:connect:eu-west-1:210987654321:instance/22222222-aaaa-bbbb-cccc-000000000003" }
+    secondary_connect_instance_arns = { prod = "arn:aws:connect:eu-central-1:210987654321:instance/22222222-aaaa-bbbb-cccc-000000000003" }
   }
 
   expect_failures = [aws_iam_role_policy.deploy]
@@ -509,7 +511,7 @@ run "a_second_region_only_for_a_known_environment" {
   command = plan
 
   variables {
-    secondary_regions = { prod = "eu-west-1", staging = "eu-west-1" }
+    secondary_regions = { prod = "eu-central-1", staging = "eu-central-1" }
   }
 
   expect_failures = [aws_iam_role_policy.deploy]

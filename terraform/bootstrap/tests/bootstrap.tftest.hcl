@@ -35,8 +35,8 @@ run "prod_with_connect_and_a_second_region" {
 
   variables {
     connect_instance_ids            = { prod = "11111111-aaaa-bbbb-cccc-000000000003" }
-    secondary_regions               = { prod = "eu-west-1" }
-    secondary_connect_instance_arns = { prod = "arn:aws:connect:eu-west-1:123456789012:instance/22222222-aaaa-bbbb-cccc-000000000003" }
+    secondary_regions               = { prod = "eu-central-1" }
+    secondary_connect_instance_arns = { prod = "arn:aws:connect:eu-central-1:123456789012:instance/22222222-aaaa-bbbb-cccc-000000000003" }
   }
 
   assert {
