@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Usage: scripts/smoke.sh FUNCTION_PREFIX [SECONDARY_REGION]
-#   (e.g. sfbridge-prod eu-west-1; AWS credentials and the home region in the env)
+#   (e.g. sfbridge-prod eu-central-1; AWS credentials and the home region in the env)
 # After an apply, in the home region: every function is Active, runs exactly the bytes in
 # dist/manifest.json (Lambda's CodeSha256 is the base64 of the zip's sha256) on the manifest's
 # architecture, and connect-lookup answers a Connect question without an error.
@@ -16,6 +16,8 @@
 # compare with: then OK or UNKNOWN_REGION is accepted (the home FAIL fails the run anyway).
 # Without SECONDARY_REGION, or empty, only the home region is checked.
 # Each check prints "ok ..." or "FAIL ..."; exits 1 when any failed. Read-only: nothing is written.
+# The event's question is pinned to one instant (today, UTC, 12:00, unless it names its own date
+# and time), so the two regions answer the same question even across a local midnight.
 # Environment: SMOKE_MANIFEST (default dist/manifest.json) and SMOKE_EVENT (default
 # tests/fixtures/connect-event.json); relative paths are taken from the repository root.
 set -euo pipefail
@@ -25,7 +27,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 python3 - "$prefix" "$secondary" "${SMOKE_MANIFEST:-dist/manifest.json}" \
   "${SMOKE_EVENT:-tests/fixtures/connect-event.json}" <<'PY'
-import base64, json, subprocess, sys, tempfile
+import base64, datetime, json, subprocess, sys, tempfile
 prefix, secondary, manifest_path, event_path = sys.argv[1:5]
 failed = 0
 
@@ -55,7 +57,16 @@ def check_function(entry, region=None):
     ok = cfg.get("State") == "Active" and cfg.get("CodeSha256") == want and cfg.get("Architectures") == [entry["architecture"]]
     report(ok, name + (f" in {region}" if region else ""), cfg.get("State"), cfg.get("CodeSha256"), "expected", want)
 
-event = open(event_path).read()  # the one payload of every invoke, home and secondary
+def pinned(text):
+    """The event with its question at one instant: the home and secondary calls are seconds
+    apart, and near local midnight "now" would be two different dates."""
+    event = json.loads(text)
+    params = event.setdefault("Details", {}).setdefault("Parameters", {})
+    params.setdefault("date", datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d"))
+    params.setdefault("time", "12:00")
+    return json.dumps(event)
+
+event = pinned(open(event_path).read())  # the one payload of every invoke, home and secondary
 
 def invoke_lookup(region=None):
     """connect-lookup's invoke response and its answer (a dict; {} when it is not one)."""

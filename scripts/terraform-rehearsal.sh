@@ -148,6 +148,18 @@ run() {
     *) bad "second plan failed (see .local/rehearsal-plan.log)"; tail -20 "$logs/rehearsal-plan.log" ;;
   esac
 
+  if [ "$mode" = terraform ]; then
+    # Removing the second region as the README says (secondary_enabled = false while
+    # secondary_region still names it): its resources go, the home ones of the same name stay.
+    if tf apply -auto-approve -input=false -no-color "${vars[@]}" -var secondary_enabled=false \
+      > "$logs/rehearsal-removal.log" 2>&1 &&
+      "$py" "$root/tests/terraform/rehearsal/secondary.py" --removed; then
+      ok "removing the second region (secondary_enabled = false): everything in us-west-2 is gone, the home connect-lookup of the same name, its logs and alarms stay"
+    else
+      bad "removing the second region (see .local/rehearsal-removal.log)"; grep -A12 -E '^Error' "$logs/rehearsal-removal.log" | head -40
+    fi
+  fi
+
   destroy "${vars[@]}"
 }
 

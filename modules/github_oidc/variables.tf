@@ -85,7 +85,7 @@ variable "secondary_regions" {
 
   validation {
     condition     = alltrue([for r in values(var.secondary_regions) : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]+$", r))])
-    error_message = "secondary_regions values must be region names, such as eu-west-1."
+    error_message = "secondary_regions values must be region names, such as eu-central-1."
   }
 }
 

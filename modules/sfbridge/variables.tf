@@ -191,7 +191,7 @@ variable "secondary_region" {
 }
 
 variable "secondary_enabled" {
-  description = "With secondary_region: false removes the second region's resources while the aws.secondary provider still points there (remove a second region in two applies: this false, then secondary_region unset; unsetting secondary_region first would point the provider at the home region, where the resources to destroy are not)."
+  description = "With secondary_region: false removes the second region's resources while the aws.secondary provider still points there (README RUNBOOK, removing the second region: this false first, secondary_region unset after; unsetting secondary_region first would point the provider at the home region, where the resources to destroy are not)."
   type        = bool
   default     = true
 }

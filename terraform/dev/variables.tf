@@ -119,7 +119,7 @@ variable "secondary_region" {
 }
 
 variable "secondary_enabled" {
-  description = "false removes the second region's resources while secondary_region still names it (README: removing the second region takes two applies)."
+  description = "false removes the second region's resources while secondary_region still names it (README RUNBOOK: removing the second region)."
   type        = bool
   default     = true
 }

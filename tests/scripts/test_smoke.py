@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import datetime
 import json
 import os
 import shutil
@@ -36,7 +37,7 @@ EVENT = ROOT / "tests/fixtures/connect-event.json"
 TMP = Path(tempfile.mkdtemp(prefix="sfbridge-smoke-test-"))
 PREFIX = "sfbridge-prod"
 HOME = "us-east-1"
-SECOND = "eu-west-1"
+SECOND = "eu-central-1"
 ACCOUNT = "123456789012"
 HANDLERS = ("ingest", "status-csv", "notify", "flow-guard", "connect-lookup")
 ARCH = "arm64"
@@ -254,8 +255,12 @@ class Smoke(unittest.TestCase):
                             for c in secondary), secondary)
         invokes = [c for c in calls if c["op"] == "invoke"]
         self.assertEqual([c["region"] for c in invokes], [HOME, SECOND])
+        # The fixture's question, pinned to one instant (today, UTC, 12:00) for both regions.
+        pinned = json.loads(EVENT.read_text())
+        pinned["Details"]["Parameters"].update(
+            date=datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d"), time="12:00")
         for c in invokes:
-            self.assertEqual(json.loads(c["opts"]["--payload"]), json.loads(EVENT.read_text()))
+            self.assertEqual(json.loads(c["opts"]["--payload"]), pinned)
         # the home table was read in the home region (no --region), for its Replicas
         home_tables = [c for c in calls if c["service"] == "dynamodb" and "--region" not in c["opts"]]
         self.assertEqual([(c["region"], c["opts"]["--table-name"]) for c in home_tables], [(HOME, f"{PREFIX}-config")])
@@ -387,6 +392,8 @@ class Smoke(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         invokes = [c for c in self.calls() if c["op"] == "invoke"]
         self.assertEqual([c["region"] for c in invokes], [HOME, SECOND])
+        # Its own date is kept; the time it leaves out is pinned, the same for both regions.
+        event["Details"]["Parameters"]["time"] = "12:00"
         self.assertEqual([json.loads(c["opts"]["--payload"]) for c in invokes], [event, event])
 
     def test_replica_not_active_in_home_table(self):
@@ -401,7 +408,7 @@ class Smoke(unittest.TestCase):
     def test_no_replica_in_home_table(self):
         s = scenario(True)
         s["tables"][HOME][f"{PREFIX}-config"]["Replicas"] = [
-            {"RegionName": "eu-central-1", "ReplicaStatus": "ACTIVE"}]
+            {"RegionName": "us-west-2", "ReplicaStatus": "ACTIVE"}]
         p = self.smoke(s, SECOND)
         self.assertEqual(p.returncode, 1, p.stdout + p.stderr)
         self.assertEqual(self.fails(p), [f"FAIL {PREFIX}-config (home) lists a replica in {SECOND}: no such replica"],

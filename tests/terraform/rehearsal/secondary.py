@@ -1,6 +1,8 @@
 """The second region, as the rehearsal's `terraform apply` of terraform/dev with
 secondary_region made it in moto, read back through the AWS APIs. Argument: the root's
 `secondary` output (JSON). Exits non-zero naming the first thing wrong.
+With `--removed`: after an apply with secondary_enabled = false, the second region is empty
+again and the home region's connect-lookup (the same name) is still there.
 
 moto 5.2 has no DynamoDB replicas (UpdateTable's ReplicaUpdates), so the rehearsal applies the
 secondary module without its `aws_dynamodb_table_replica` (secondary_override.tf): the replica,
@@ -110,9 +112,31 @@ def main(output: str) -> None:
         ddb.delete_table(TableName=TABLE)
 
 
+def removed() -> None:
+    lam = client("lambda", SECONDARY)
+    assert not lam.list_functions()["Functions"], "functions left in the second region"
+    assert not client("cloudwatch", SECONDARY).describe_alarms()["MetricAlarms"], "alarms left in the second region"
+    assert not client("sns", SECONDARY).list_topics()["Topics"], "topics left in the second region"
+    aliases = [a["AliasName"] for a in client("kms", SECONDARY).list_aliases()["Aliases"]]
+    assert f"alias/{PREFIX}-secondary" not in aliases, aliases
+    groups = client("logs", SECONDARY).describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{PREFIX}")["logGroups"]
+    assert not groups, groups
+    iam = client("iam", HOME)
+    roles = [r["RoleName"] for r in iam.list_roles()["Roles"]]
+    assert f"{FUNCTION}-{SECONDARY}" not in roles and FUNCTION in roles, roles
+    # The home function of the same name, its log group and alarms are untouched.
+    home = client("lambda", HOME).get_function_configuration(FunctionName=FUNCTION)
+    assert home["Handler"] == "connect-lookup" and home["KMSKeyArn"].startswith(f"arn:aws:kms:{HOME}:"), home
+    home_groups = client("logs", HOME).describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{FUNCTION}")["logGroups"]
+    assert [g["logGroupName"] for g in home_groups] == [f"/aws/lambda/{FUNCTION}"], home_groups
+    cw = client("cloudwatch", HOME)
+    assert not cw.describe_alarms(AlarmNamePrefix=f"{PREFIX}-replication-to-")["MetricAlarms"], "replication alarm left"
+    assert cw.describe_alarms(AlarmNames=[f"{PREFIX}-connect-lookup-errors"])["MetricAlarms"], "home lookup alarm gone"
+
+
 if __name__ == "__main__":
     try:
-        main(sys.argv[1])
+        removed() if sys.argv[1] == "--removed" else main(sys.argv[1])
     except AssertionError as e:
         print(f"secondary.py: {e}", file=sys.stderr)
         sys.exit(1)
