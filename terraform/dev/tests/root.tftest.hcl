@@ -46,3 +46,16 @@ run "with_a_second_region" {
     error_message = "With secondary_region, the root hands the composition a provider for that region."
   }
 }
+
+run "removing_a_second_region" {
+  command = plan
+  variables {
+    secondary_region  = "eu-central-1"
+    secondary_enabled = false
+  }
+
+  assert {
+    condition     = output.secondary == null
+    error_message = "secondary_enabled = false plans the second region away while the provider still points there."
+  }
+}
