@@ -161,6 +161,60 @@ resource "aws_cloudwatch_metric_alarm" "replication_latency" {
   }
 }
 
+# ReplicationLatency is only published when changes arrive at a replica: if replication stops
+# (the replica's key disabled: DynamoDB takes the replica out after about 20 hours), the latency
+# alarm sees no data and stays OK. This one compares, per hour, the table's own writes (on demand
+# tables publish ConsumedWriteCapacityUnits too) with the replication samples to the region:
+# writes and no sample means the changes are not reaching the replica.
+resource "aws_cloudwatch_metric_alarm" "replication_stopped" {
+  for_each = toset(var.replica_regions)
+
+  alarm_name          = "${var.name_prefix}-replication-to-${each.key}-stopped"
+  alarm_description   = "${coalesce(var.table_name, "the table")} was written in the last hour but nothing reached its replica in ${each.key}: replication has stopped (is the replica's key enabled? aws dynamodb describe-table --table-name ${coalesce(var.table_name, "the table")} lists Replicas[].ReplicaStatus). A failover now would answer callers from old settings."
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = [var.alarm_topic_arn]
+  ok_actions          = [var.alarm_topic_arn]
+
+  metric_query {
+    id          = "stopped"
+    expression  = "IF(FILL(writes, 0) > 0 AND FILL(replicated, 0) == 0, 1, 0)"
+    label       = "Written but not replicated to ${each.key}"
+    return_data = true
+  }
+  metric_query {
+    id = "writes"
+    metric {
+      namespace   = "AWS/DynamoDB"
+      metric_name = "ConsumedWriteCapacityUnits"
+      dimensions  = { TableName = var.table_name }
+      stat        = "Sum"
+      period      = 3600
+    }
+  }
+  metric_query {
+    id = "replicated"
+    metric {
+      namespace   = "AWS/DynamoDB"
+      metric_name = "ReplicationLatency"
+      dimensions  = { TableName = var.table_name, ReceivingRegion = each.key }
+      stat        = "SampleCount"
+      period      = 3600
+    }
+  }
+
+  tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.table_name != null
+      error_message = "replica_regions needs table_name."
+    }
+  }
+}
+
 locals {
   graph = { view = "timeSeries", stacked = false, region = var.region, period = 300 }
 

@@ -7,7 +7,7 @@ output "alarm_names" {
     errors           = [for a in aws_cloudwatch_metric_alarm.errors : a.alarm_name]
     iterator_age     = [for a in aws_cloudwatch_metric_alarm.iterator_age : a.alarm_name]
     flow_failures    = [for a in aws_cloudwatch_metric_alarm.flow_failures : a.alarm_name]
-    replication      = [for a in aws_cloudwatch_metric_alarm.replication_latency : a.alarm_name]
+    replication      = concat([for a in aws_cloudwatch_metric_alarm.replication_latency : a.alarm_name], [for a in aws_cloudwatch_metric_alarm.replication_stopped : a.alarm_name])
   }
 }
 

@@ -186,10 +186,34 @@ run "replication_to_a_second_region_is_alarmed" {
   }
 }
 
+run "replication_that_stopped_is_alarmed" {
+  command = apply
+  variables {
+    table_name      = "sfbridge-test-config"
+    replica_regions = ["eu-central-1"]
+  }
+
+  assert {
+    condition     = one([for q in aws_cloudwatch_metric_alarm.replication_stopped["eu-central-1"].metric_query : q.expression if q.return_data == true]) == "IF(FILL(writes, 0) > 0 AND FILL(replicated, 0) == 0, 1, 0)"
+    error_message = "Written but nothing replicated in the hour: the alarm's one returned series."
+  }
+  assert {
+    condition = toset([for q in aws_cloudwatch_metric_alarm.replication_stopped["eu-central-1"].metric_query : "${q.id}:${q.metric[0].metric_name}:${q.metric[0].stat}:${jsonencode(q.metric[0].dimensions)}" if length(q.metric) > 0]) == toset([
+      "writes:ConsumedWriteCapacityUnits:Sum:{\"TableName\":\"sfbridge-test-config\"}",
+      "replicated:ReplicationLatency:SampleCount:{\"ReceivingRegion\":\"eu-central-1\",\"TableName\":\"sfbridge-test-config\"}",
+    ])
+    error_message = "The home table's writes against the replication samples to that region."
+  }
+  assert {
+    condition     = toset(output.alarm_names.replication) == toset(["sfbridge-test-replication-to-eu-central-1", "sfbridge-test-replication-to-eu-central-1-stopped"])
+    error_message = "Both replication alarms are listed."
+  }
+}
+
 run "a_replica_needs_the_table_name" {
   command = plan
   variables {
     replica_regions = ["eu-central-1"]
   }
-  expect_failures = [aws_cloudwatch_metric_alarm.replication_latency]
+  expect_failures = [aws_cloudwatch_metric_alarm.replication_latency, aws_cloudwatch_metric_alarm.replication_stopped]
 }

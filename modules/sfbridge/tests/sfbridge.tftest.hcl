@@ -196,7 +196,7 @@ run "a_second_region" {
     error_message = "Topics, queues and the stream the consumers read stay in the home region."
   }
   assert {
-    condition     = module.monitoring.alarm_names.replication == ["sfbridge-dev-replication-to-eu-central-1"]
+    condition     = toset(module.monitoring.alarm_names.replication) == toset(["sfbridge-dev-replication-to-eu-central-1", "sfbridge-dev-replication-to-eu-central-1-stopped"])
     error_message = "Replication to the second region is alarmed (in the home region, where DynamoDB publishes ReplicationLatency)."
   }
   assert {

@@ -81,11 +81,15 @@ def main(output: str) -> None:
     assert all(a["AlarmActions"] == topics for a in alarms.values()), alarms
 
     # Replication is alarmed at home, where DynamoDB publishes ReplicationLatency.
-    home_alarms = client("cloudwatch", HOME).describe_alarms(AlarmNamePrefix=f"{PREFIX}-replication-to-")["MetricAlarms"]
-    assert [a["AlarmName"] for a in home_alarms] == [f"{PREFIX}-replication-to-{SECONDARY}"], home_alarms
-    dims = {d["Name"]: d["Value"] for d in home_alarms[0]["Dimensions"]}
+    home_alarms = {a["AlarmName"]: a for a in client("cloudwatch", HOME).describe_alarms(
+        AlarmNamePrefix=f"{PREFIX}-replication-to-")["MetricAlarms"]}
+    latency, stopped = f"{PREFIX}-replication-to-{SECONDARY}", f"{PREFIX}-replication-to-{SECONDARY}-stopped"
+    assert sorted(home_alarms) == [latency, stopped], sorted(home_alarms)
+    dims = {d["Name"]: d["Value"] for d in home_alarms[latency]["Dimensions"]}
     assert dims == {"TableName": TABLE, "ReceivingRegion": SECONDARY}, dims
-    assert home_alarms[0]["MetricName"] == "ReplicationLatency" and home_alarms[0]["Namespace"] == "AWS/DynamoDB", home_alarms[0]
+    assert home_alarms[latency]["MetricName"] == "ReplicationLatency" and home_alarms[latency]["Namespace"] == "AWS/DynamoDB", home_alarms[latency]
+    queries = {q["Id"]: q for q in home_alarms[stopped].get("Metrics", [])}
+    assert sorted(queries) == ["replicated", "stopped", "writes"], queries
 
     # Nothing else there: no queues, no tables (the replica is mocks-only), no flows, no rules.
     assert not client("sqs", SECONDARY).list_queues().get("QueueUrls"), "queues in the second region"
