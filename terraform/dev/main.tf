@@ -19,16 +19,22 @@ terraform {
   }
 }
 
+locals {
+  # Every resource's tags, in both regions: the CI roles (modules/github_oidc) let the deploy
+  # role use only keys tagged with the environment, so both providers must tag alike.
+  tags = {
+    Project     = "sfbridge"
+    Environment = var.environment
+    ManagedBy   = "terraform"
+  }
+}
+
 provider "aws" {
   region              = var.region
   allowed_account_ids = [var.account_id]
 
   default_tags {
-    tags = {
-      Project     = "sfbridge"
-      Environment = var.environment
-      ManagedBy   = "terraform"
-    }
+    tags = local.tags
   }
 }
 
@@ -42,11 +48,7 @@ provider "aws" {
   allowed_account_ids = [var.account_id]
 
   default_tags {
-    tags = {
-      Project     = "sfbridge"
-      Environment = var.environment
-      ManagedBy   = "terraform"
-    }
+    tags = local.tags
   }
 }
 

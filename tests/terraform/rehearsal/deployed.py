@@ -20,13 +20,13 @@ HEADER = "Id,Sync_Status__c,Sync_Message__c,Synced_At__c,Sync_Event_Id__c\r\n"
 METRICS = Path(__file__).resolve().parents[3] / "modules" / "monitoring" / "metrics.csv"
 
 
-def client(service):
+def client(service, region=REGION):
     # AppFlow is the local AppFlow; Lambda, EventBridge and SQS go through it too, as
     # Terraform's calls did (it answers back what moto drops: function settings, partner bus
-    # names, a queue's RedriveAllowPolicy); the rest is moto.
+    # names, a queue's RedriveAllowPolicy, per region); the rest is moto.
     local = service in ("appflow", "lambda", "events", "sqs")
     endpoint = os.environ["AWS_ENDPOINT_URL_APPFLOW"] if local else os.environ["AWS_ENDPOINT_URL"]
-    return boto3.client(service, endpoint_url=endpoint, region_name=REGION)
+    return boto3.client(service, endpoint_url=endpoint, region_name=region)
 
 
 def main(function_names: str, appflow_log: str) -> None:

@@ -15,24 +15,15 @@ import json
 import os
 import sys
 
-import boto3
+# The home region's checks: the same names, and the same endpoints for each service.
+from deployed import ACCOUNT, PREFIX, REGION as HOME, client
 
-PREFIX = "sfbridge-dev"
-ACCOUNT = "123456789012"
-HOME = "us-east-1"
 SECONDARY = "us-west-2"
 TABLE = f"{PREFIX}-config"
 FUNCTION = f"{PREFIX}-connect-lookup"
 # What the secondary lookup's role may do: read, log, trace (modules/secondary).
 READ_ONLY = {"logs:CreateLogStream", "logs:PutLogEvents", "xray:PutTraceSegments", "xray:PutTelemetryRecords",
              "dynamodb:BatchGetItem", "dynamodb:GetItem", "kms:Decrypt"}
-
-
-def client(service, region):
-    # Lambda through the local AppFlow (it keeps the settings moto drops, and runs Invoke).
-    local = service in ("appflow", "lambda", "events", "sqs")
-    endpoint = os.environ["AWS_ENDPOINT_URL_APPFLOW"] if local else os.environ["AWS_ENDPOINT_URL"]
-    return boto3.client(service, endpoint_url=endpoint, region_name=region)
 
 
 def main(output: str) -> None:
