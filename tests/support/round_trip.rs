@@ -273,7 +273,7 @@ pub async fn run(opts: &Options) -> Result<Report, String> {
     let mut saved: BTreeMap<String, Value> = BTreeMap::new();
     for (n, file) in DELIVERIES.iter().enumerate() {
         let detail = read_event(file)?;
-        if let Some(record) = as_saved_record(&detail, saved_at) {
+        if let Some(record) = super::sweep::saved_record(&detail, saved_at) {
             saved.insert(
                 record["Id"].as_str().unwrap_or_default().to_string(),
                 record,
@@ -307,7 +307,7 @@ pub async fn run(opts: &Options) -> Result<Report, String> {
     ));
     let lost = read_event(OUTAGE)?;
     let outage_saved = chrono::Utc::now() - chrono::Duration::minutes(OUTAGE_MINUTES_AGO);
-    if let Some(record) = as_saved_record(&lost, outage_saved) {
+    if let Some(record) = super::sweep::saved_record(&lost, outage_saved) {
         saved.insert(
             record["Id"].as_str().unwrap_or_default().to_string(),
             record,
@@ -444,32 +444,6 @@ fn envelope(id: &str, detail: &Value) -> Value {
         "resources": [],
         "detail": detail,
     })
-}
-
-/// The `Config_Request__c` behind an event, as the sweep flow writes it: `Id`, `CreatedDate`
-/// in Salesforce's REST form, and the request fields (`null` when empty). `None` for an event
-/// that names no record.
-fn as_saved_record(detail: &Value, saved_at: chrono::DateTime<chrono::Utc>) -> Option<Value> {
-    let id = detail["Record_Id__c"].as_str()?;
-    let mut record = json!({
-        "Id": id,
-        "CreatedDate": saved_at.format("%Y-%m-%dT%H:%M:%S%.3f+0000").to_string(),
-    });
-    for field in [
-        "Action__c",
-        "Region__c",
-        "Config_Type__c",
-        "Config_Key__c",
-        "Name__c",
-        "Message__c",
-        "Open_Time__c",
-        "Close_Time__c",
-        "Time_Zone__c",
-        "Requested_By__c",
-    ] {
-        record[field] = detail.get(field).cloned().unwrap_or(Value::Null);
-    }
-    Some(record)
 }
 
 /// Lambda's SQS poller until the message is gone: per invocation, what `ingest` counted.

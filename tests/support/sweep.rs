@@ -3,19 +3,50 @@
 //! tests/fixtures/README.md) and the S3 notification that announces the file.
 
 use chrono::{DateTime, Utc};
-use serde_json::json;
+use serde_json::{json, Value};
+
+/// A datetime as Salesforce's REST API writes it (milliseconds, `+0000`).
+fn rest_datetime(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.3f+0000").to_string()
+}
 
 /// A HOLIDAY ADD `Config_Request__c` saved at `created`, as one line.
 pub fn line(id: &str, created: DateTime<Utc>, date: &str, name: &str) -> String {
     json!({
         "Id": id,
-        "CreatedDate": created.format("%Y-%m-%dT%H:%M:%S%.3f+0000").to_string(),
+        "CreatedDate": rest_datetime(created),
         "Action__c": "ADD", "Region__c": "emea-uk", "Config_Type__c": "HOLIDAY",
         "Config_Key__c": date, "Name__c": name, "Message__c": null,
         "Open_Time__c": null, "Close_Time__c": null, "Time_Zone__c": null,
         "Requested_By__c": "ana@example.com",
     })
     .to_string()
+}
+
+/// The `Config_Request__c` behind an event, as the sweep flow writes it: `Id`, `CreatedDate`
+/// in Salesforce's REST form, and the request fields (`null` when empty). `None` for an event
+/// that names no record.
+pub fn saved_record(detail: &Value, saved_at: DateTime<Utc>) -> Option<Value> {
+    let id = detail["Record_Id__c"].as_str()?;
+    let mut record = json!({
+        "Id": id,
+        "CreatedDate": rest_datetime(saved_at),
+    });
+    for field in [
+        "Action__c",
+        "Region__c",
+        "Config_Type__c",
+        "Config_Key__c",
+        "Name__c",
+        "Message__c",
+        "Open_Time__c",
+        "Close_Time__c",
+        "Time_Zone__c",
+        "Requested_By__c",
+    ] {
+        record[field] = detail.get(field).cloned().unwrap_or(Value::Null);
+    }
+    Some(record)
 }
 
 /// The file: the lines, each ended by a newline.
