@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
+use sfbridge::ingest::event::names;
 
 /// A datetime as Salesforce's REST API writes it (milliseconds, `+0000`).
 fn rest_datetime(at: DateTime<Utc>) -> String {
@@ -27,24 +28,14 @@ pub fn line(id: &str, created: DateTime<Utc>, date: &str, name: &str) -> String 
 /// in Salesforce's REST form, and the request fields (`null` when empty). `None` for an event
 /// that names no record.
 pub fn saved_record(detail: &Value, saved_at: DateTime<Utc>) -> Option<Value> {
-    let id = detail["Record_Id__c"].as_str()?;
+    let id = detail[names::RECORD_ID].as_str()?;
     let mut record = json!({
         "Id": id,
         "CreatedDate": rest_datetime(saved_at),
     });
-    for field in [
-        "Action__c",
-        "Region__c",
-        "Config_Type__c",
-        "Config_Key__c",
-        "Name__c",
-        "Message__c",
-        "Open_Time__c",
-        "Close_Time__c",
-        "Time_Zone__c",
-        "Requested_By__c",
-    ] {
-        record[field] = detail.get(field).cloned().unwrap_or(Value::Null);
+    // The request's fields are the event's custom fields; the record's own id is `Id`.
+    for field in names::CUSTOM.iter().filter(|f| **f != names::RECORD_ID) {
+        record[*field] = detail.get(*field).cloned().unwrap_or(Value::Null);
     }
     Some(record)
 }
